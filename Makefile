@@ -1,0 +1,49 @@
+# make run: set up and serve the seeded API.  make test: set up and run the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: install run dev test lint format openapi bench clean
+
+# Reinstall only when the project's dependencies change.
+$(BIN)/timeline-api: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/timeline-api
+
+run: install
+	$(BIN)/timeline-api db upgrade
+	$(BIN)/timeline-api seed --if-empty
+	$(BIN)/timeline-api serve
+
+dev: install
+	$(BIN)/timeline-api db upgrade
+	$(BIN)/timeline-api seed --if-empty
+	$(BIN)/timeline-api serve --dev
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check timeline_api tests migrations bench
+	$(BIN)/ruff format --check timeline_api tests migrations bench
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix timeline_api tests migrations bench
+	$(BIN)/ruff format timeline_api tests migrations bench
+
+openapi: install
+	$(BIN)/timeline-api openapi > openapi.yaml
+
+bench: install
+	$(BIN)/python -m bench.events
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

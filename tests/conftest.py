@@ -1,0 +1,181 @@
+"""Fixtures: every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
+
+Databases are migrated (and seeded) once per run; each test then gets its own copy (SQLite) or
+a transaction rolled back when it ends (PostgreSQL), so tests run in any order.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from timeline_api import migrate
+from timeline_api.app import create_app
+from timeline_api.cli import SEED_FILE
+from timeline_api.services import dataset
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+SCHEMAS = {"empty": "timeline_test_empty", "seeded": "timeline_test_seeded"}
+
+
+@dataclass(frozen=True)
+class TestDatabases:
+    """Where the migrated databases of one backend live."""
+
+    backend: str
+    urls: dict[str, str]  # "empty" and "seeded" → a URL (SQLite: a template file)
+
+
+def postgres_url(schema: str) -> str:
+    """TEST_DATABASE_URL with its search_path set to `schema`."""
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+
+
+def seed(url: str) -> None:
+    app = create_app({"DATABASE_URL": url})
+    with app.extensions["db_sessions"].begin() as session:
+        dataset.load(session, dataset.read_file(SEED_FILE))
+    app.extensions["db_engine"].dispose()
+
+
+def reset_schema(schema: str) -> None:
+    engine = create_engine(os.environ["TEST_DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> TestDatabases:
+    urls = {}
+    for name, schema in SCHEMAS.items():
+        if request.param == "sqlite":
+            path = tmp_path_factory.mktemp("db") / f"{name}.sqlite3"
+            urls[name] = f"sqlite:///{path}"
+        else:
+            reset_schema(schema)
+            urls[name] = postgres_url(schema)
+        migrate.upgrade(urls[name])
+    seed(urls["seeded"])
+    return TestDatabases(request.param, urls)
+
+
+@pytest.fixture
+def backend(databases: TestDatabases) -> str:
+    return databases.backend
+
+
+def make_test_app(databases: TestDatabases, name: str, tmp_path: Path) -> Iterator[Flask]:
+    template = databases.urls[name]
+    if databases.backend == "sqlite":
+        copy = tmp_path / f"{name}.sqlite3"
+        shutil.copy(template.removeprefix("sqlite:///"), copy)
+        app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{copy}"})
+        yield app
+        app.extensions["db_engine"].dispose()
+        return
+    app = create_app({"TESTING": True, "DATABASE_URL": template})
+    connection = app.extensions["db_engine"].connect()
+    outer = connection.begin()
+    app.extensions["db_sessions"].configure(  # app commits become SAVEPOINTs
+        bind=connection, join_transaction_mode="create_savepoint"
+    )
+    yield app
+    outer.rollback()
+    connection.close()
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(databases: TestDatabases, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a migrated, empty database."""
+    yield from make_test_app(databases, "empty", tmp_path)
+
+
+@pytest.fixture
+def seeded_app(databases: TestDatabases, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a database holding the seed dataset."""
+    yield from make_test_app(databases, "seeded", tmp_path)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded(seeded_app: Flask) -> FlaskClient:
+    """A client of the seeded API."""
+    return seeded_app.test_client()
+
+
+BASICS: dict[str, list[dict[str, Any]]] = {
+    "event_types": [
+        {"id": "test-type", "name": "Test type"},
+        {"id": "other-type", "name": "Other type"},
+    ],
+    "tags": [{"id": "red", "name": "Red"}, {"id": "blue", "name": "Blue"}],
+    "countries": [{"code": "TW", "name": "Taiwan"}, {"code": "CN", "name": "China"}],
+    "actors": [
+        {"id": "agency-a", "name": "Agency A", "kind": "agency"},
+        {"id": "agency-b", "name": "Agency B", "kind": "agency"},
+    ],
+    "sources": [{"id": "test-source", "publisher": "Test", "title": "A test page"}],
+}
+
+
+@pytest.fixture
+def add_events(app: Flask) -> Callable[..., None]:
+    """Load events (with defaults for what a test does not care about) into `app`'s database."""
+
+    def add(*events: dict[str, Any]) -> None:
+        items = [
+            {
+                "title": f"Event {event['id']}",
+                "summary": "A test event.",
+                "type": "test-type",
+                "importance": 3,
+                "citations": [{"source": "test-source", "note": "test"}],
+                **event,
+            }
+            for event in events
+        ]
+        with app.app_context():
+            session = app.extensions["db_sessions"]()
+            dataset.load(session, {**BASICS, "events": items})
+            session.commit()
+            session.close()
+
+    return add
+
+
+@pytest.fixture
+def add_event(add_events: Callable[..., None]) -> Callable[..., None]:
+    """Load one event: add_event("slug", "2022", "2024", tags=["red"])."""
+
+    def add(slug: str, start: str, end: str | None = None, **fields: Any) -> None:
+        add_events({"id": slug, "start": start, **({"end": end} if end else {}), **fields})
+
+    return add
+
+
+def ids(response: Any) -> list[str]:
+    """The event ids of a list response, in order."""
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [item["id"] for item in response.json["data"]]

@@ -1,0 +1,42 @@
+"""The API's front door: an index, the OpenAPI document as YAML, and health checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, url_for
+
+from timeline_api import spec
+
+blp = Blueprint("meta", __name__)
+
+
+@blp.get("/")
+def index() -> dict[str, Any]:
+    """Where to start: the resources and the documentation."""
+    return {
+        "name": "timeline-api",
+        "docs": url_for("api-docs.openapi_swagger_ui", _external=True),
+        "openapi": url_for("api-docs.openapi_json", _external=True),
+        "resources": {
+            name: url_for(f"{name}.{view}", _external=True)
+            for name, view in (
+                ("events", "EventList"),
+                ("actors", "ActorList"),
+                ("sources", "SourceList"),
+                ("tags", "TagList"),
+                ("event-types", "EventTypeList"),
+                ("countries", "CountryList"),
+                ("series", "SeriesList"),
+            )
+        },
+    }
+
+
+@blp.get("/openapi.yaml")
+def openapi_yaml() -> Response:
+    """The same document as /openapi.json, as YAML."""
+    return Response(
+        spec.as_yaml(current_app._get_current_object()),  # type: ignore[attr-defined]
+        mimetype="application/yaml",
+    )

@@ -1,0 +1,35 @@
+"""The application factory: configuration, extensions, blueprints, errors. Wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from timeline_api import db
+from timeline_api.api import errors, events, http, lookups, meta, series
+from timeline_api.api.base import Api
+from timeline_api.config import Config
+from timeline_api.spec import describe
+
+BLUEPRINTS = (events.blp, *lookups.BLUEPRINTS, series.blp)
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment; tests pass `overrides`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(Config.from_environ().as_flask())
+    app.config.update(overrides or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.compact = False  # type: ignore[attr-defined]  # readable with curl
+    db.init_app(app)
+    api = Api(app, spec_kwargs=describe())
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.extensions["api"] = api
+    errors.register(app)
+    app.register_blueprint(meta.blp)
+    http.init_app(app)
+    return app

@@ -1,0 +1,84 @@
+"""The declarative base, the engine and one database session per request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from timeline_api.config import ConfigError
+
+# Named constraints keep Alembic revisions identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str, statement_timeout_ms: int = 5000) -> Engine:
+    """An engine for `url` that enforces foreign keys (SQLite) and a statement timeout."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}.") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise ConfigError("DATABASE_URL must be sqlite:///... or postgresql+psycopg://...")
+    # Keep any libpq options the URL carries (a search_path, say) and add the timeout.
+    given = parsed.query.get("options", "")
+    options: dict[str, Any] = {
+        "connect_timeout": 5,
+        "options": f"{given} -c statement_timeout={statement_timeout_ms}".strip(),
+    }
+    return create_engine(
+        parsed,
+        connect_args=options,
+        pool_size=5,
+        max_overflow=5,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def _configure_sqlite(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Keep the engine and a session factory on the app; close the session after each request."""
+    engine = make_engine(app.config["DATABASE_URL"], app.config["STATEMENT_TIMEOUT_MS"])
+    app.extensions["db_engine"] = engine
+    app.extensions["db_sessions"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def session() -> Session:
+    """This request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["db_sessions"]()
+    return g.db_session  # type: ignore[no-any-return]
+
+
+def _close_session(_error: BaseException | None) -> None:
+    opened = g.pop("db_session", None)
+    if opened is not None:
+        opened.close()

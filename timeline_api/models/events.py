@@ -1,0 +1,218 @@
+"""Events, their types, and how they connect to actors, places, tags, sources and each other."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from timeline_api.db import Base
+from timeline_api.models.actors import Actor, Country
+from timeline_api.models.common import PRECISIONS, Timestamps, one_of, slug_column
+from timeline_api.models.sources import Source
+from timeline_api.models.tags import Tag
+
+ROLES = (
+    "accuser",
+    "accused",
+    "perpetrator",
+    "target",
+    "victim",
+    "announcer",
+    "source",
+    "subject",
+    "investigator",
+    "court",
+    "author",
+    "participant",
+    "denier",
+)
+LINK_KINDS = ("follows", "responds_to", "part_of", "related")
+
+event_countries = Table(
+    "event_countries",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("country_code", ForeignKey("countries.code"), primary_key=True, index=True),
+)
+
+event_tags = Table(
+    "event_tags",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True, index=True),
+)
+
+
+class EventType(Base):
+    __tablename__ = "event_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = slug_column()
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Event(Timestamps, Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("earliest <= latest", name="span_ordered"),
+        CheckConstraint("importance BETWEEN 1 AND 5", name="importance_range"),
+        one_of("start_precision", PRECISIONS, "start_precision"),
+        one_of("end_precision", PRECISIONS, "end_precision"),
+        CheckConstraint("(end_date IS NULL) = (end_precision IS NULL)", name="end_has_precision"),
+        # Keyset paging walks these in order; the range filters use their leading column.
+        Index("ix_events_earliest_id", "earliest", "id"),
+        Index("ix_events_latest_id", "latest", "id"),
+        Index("ix_events_importance_earliest_id", "importance", "earliest", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = slug_column()
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    type_id: Mapped[int] = mapped_column(ForeignKey("event_types.id"), index=True)
+    importance: Mapped[int] = mapped_column(SmallInteger, default=3)
+    # Dates as entered ("2002" stays "2002"); "end" is a reserved word, hence end_date.
+    start: Mapped[str] = mapped_column(String(10))
+    start_precision: Mapped[str] = mapped_column(String(5))
+    end: Mapped[str | None] = mapped_column("end_date", String(10))
+    end_precision: Mapped[str | None] = mapped_column(String(5))
+    is_approximate: Mapped[bool] = mapped_column(default=False)
+    date_note: Mapped[str | None] = mapped_column(Text)
+    # Widest days the dates can mean, so that range filters are plain index scans.
+    earliest: Mapped[date] = mapped_column(Date)
+    latest: Mapped[date] = mapped_column(Date)
+
+    type: Mapped[EventType] = relationship()
+    actors: Mapped[list[EventActor]] = relationship(
+        cascade="all, delete-orphan", order_by="EventActor.position"
+    )
+    countries: Mapped[list[Country]] = relationship(
+        secondary=event_countries, order_by="Country.code"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=event_tags, order_by="Tag.slug")
+    citations: Mapped[list[Citation]] = relationship(
+        cascade="all, delete-orphan", order_by="Citation.position"
+    )
+    alternative_dates: Mapped[list[AlternativeDate]] = relationship(
+        cascade="all, delete-orphan", order_by="AlternativeDate.id"
+    )
+    links: Mapped[list[EventLink]] = relationship(
+        foreign_keys="EventLink.from_event_id",
+        cascade="all, delete-orphan",
+        order_by="EventLink.id",
+    )
+    linked_from: Mapped[list[EventLink]] = relationship(
+        foreign_keys="EventLink.to_event_id", order_by="EventLink.id", viewonly=True
+    )
+
+    @property
+    def is_disputed(self) -> bool:
+        """Whether any source claims other dates than the ones we kept."""
+        return bool(self.alternative_dates)
+
+    @property
+    def connections(self) -> list[dict[str, Any]]:
+        """Links in both directions: what this event follows, and what follows it."""
+        outgoing = [
+            {"kind": link.kind, "direction": "outgoing", "event": link.to_event}
+            for link in self.links
+        ]
+        incoming = [
+            {"kind": link.kind, "direction": "incoming", "event": link.from_event}
+            for link in self.linked_from
+        ]
+        return outgoing + incoming
+
+
+class EventActor(Base):
+    """An actor's part in an event."""
+
+    __tablename__ = "event_actors"
+    __table_args__ = (one_of("role", ROLES, "role"),)
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    actor: Mapped[Actor] = relationship()
+
+
+class Citation(Base):
+    """A source supporting an event, with the passage that says so."""
+
+    __tablename__ = "citations"
+    __table_args__ = (
+        CheckConstraint("quote IS NOT NULL OR note IS NOT NULL", name="quote_or_note"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    quote: Mapped[str | None] = mapped_column(Text)  # word for word
+    note: Mapped[str | None] = mapped_column(Text)  # what the citation supports
+    position: Mapped[int] = mapped_column(default=0)
+
+    source: Mapped[Source] = relationship()
+
+
+class AlternativeDate(Base):
+    """A date another source claims for an event, kept so that the conflict stays visible."""
+
+    __tablename__ = "alternative_dates"
+    __table_args__ = (
+        one_of("start_precision", PRECISIONS, "start_precision"),
+        one_of("end_precision", PRECISIONS, "end_precision"),
+        CheckConstraint("(end_date IS NULL) = (end_precision IS NULL)", name="end_has_precision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    start: Mapped[str] = mapped_column(String(10))
+    start_precision: Mapped[str] = mapped_column(String(5))
+    end: Mapped[str | None] = mapped_column("end_date", String(10))
+    end_precision: Mapped[str | None] = mapped_column(String(5))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    quote: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship()
+
+
+class EventLink(Base):
+    """ "This event <kind> that one": follows, responds to, is part of, is related to."""
+
+    __tablename__ = "event_links"
+    __table_args__ = (
+        one_of("kind", LINK_KINDS, "kind"),
+        CheckConstraint("from_event_id <> to_event_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    to_event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+
+    from_event: Mapped[Event] = relationship(foreign_keys=[from_event_id], viewonly=True)
+    to_event: Mapped[Event] = relationship(foreign_keys=[to_event_id], viewonly=True)

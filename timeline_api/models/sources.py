@@ -1,0 +1,26 @@
+"""Sources: the documents and pages that events cite."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from timeline_api.db import Base
+from timeline_api.models.common import PRECISIONS, Timestamps, one_of, slug_column
+
+
+class Source(Timestamps, Base):
+    __tablename__ = "sources"
+    __table_args__ = (one_of("published_precision", PRECISIONS, "published_precision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = slug_column()
+    publisher: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    author: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published: Mapped[str | None] = mapped_column(String(10))  # a partial date, as entered
+    published_precision: Mapped[str | None] = mapped_column(String(5))
+    # The stored document holding this source's text; quotes citing it are checked against it.
+    document: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)

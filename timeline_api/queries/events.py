@@ -1,0 +1,140 @@
+"""Events: range, filters, search and sort, one page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from timeline_api.models import (
+    Actor,
+    AlternativeDate,
+    Citation,
+    Event,
+    EventActor,
+    EventLink,
+    EventType,
+    Tag,
+    event_countries,
+    event_tags,
+)
+from timeline_api.queries.paging import Key, Order, Page, fetch_page
+
+ORDERS = {
+    order.name: order
+    for order in (
+        Order("start", ((Event.earliest, False), (Event.latest, False), (Event.id, False))),
+        Order("-start", ((Event.earliest, True), (Event.latest, True), (Event.id, True))),
+        Order("end", ((Event.latest, False), (Event.earliest, False), (Event.id, False))),
+        Order("-end", ((Event.latest, True), (Event.earliest, True), (Event.id, True))),
+        Order(
+            "-importance", ((Event.importance, True), (Event.earliest, False), (Event.id, False))
+        ),
+        Order(
+            "importance", ((Event.importance, False), (Event.earliest, False), (Event.id, False))
+        ),
+        Order("title", ((Event.title, False), (Event.id, False))),
+        Order("-title", ((Event.title, True), (Event.id, True))),
+    )
+}
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What an events list asks for; each tuple filter matches any of its values."""
+
+    first: date | None = None  # the first day of `from`
+    last: date | None = None  # the last day of `to`
+    types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    is_disputed: bool | None = None
+    sort: str = "start"
+    limit: int = 50
+    after: Key | None = None
+
+
+LIST_LOADING = (
+    selectinload(Event.type),
+    selectinload(Event.actors).selectinload(EventActor.actor),
+    selectinload(Event.countries),
+    selectinload(Event.tags),
+    selectinload(Event.alternative_dates),
+)
+
+DETAIL_LOADING = (
+    *LIST_LOADING,
+    selectinload(Event.citations).selectinload(Citation.source),
+    selectinload(Event.alternative_dates).selectinload(AlternativeDate.source),
+    selectinload(Event.links).selectinload(EventLink.to_event),
+    selectinload(Event.linked_from).selectinload(EventLink.from_event),
+)
+
+
+def filtered(filters: EventFilters) -> Select[Event]:
+    """Events matching every filter; a span matches when it can overlap from..to."""
+    return select(Event).where(*conditions(filters))
+
+
+def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    # Partial dates are read at their widest: earliest..latest can overlap first..last.
+    if filters.first is not None:
+        found.append(Event.latest >= filters.first)
+    if filters.last is not None:
+        found.append(Event.earliest <= filters.last)
+    if filters.types:
+        found.append(
+            Event.type_id.in_(select(EventType.id).where(EventType.slug.in_(filters.types)))
+        )
+    if filters.actors:
+        named = select(EventActor.event_id).join(Actor).where(Actor.slug.in_(filters.actors))
+        found.append(Event.id.in_(named))
+    if filters.countries:
+        placed = select(event_countries.c.event_id).where(
+            event_countries.c.country_code.in_(filters.countries)
+        )
+        found.append(Event.id.in_(placed))
+    if filters.tags:
+        tagged = select(event_tags.c.event_id).join(Tag).where(Tag.slug.in_(filters.tags))
+        found.append(Event.id.in_(tagged))
+    found.extend(_word(word) for word in filters.words)
+    if filters.is_disputed is not None:
+        disputed = exists().where(AlternativeDate.event_id == Event.id)
+        found.append(disputed if filters.is_disputed else ~disputed)
+    return found
+
+
+def _word(word: str) -> ColumnElement[bool]:
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(
+        *(column.ilike(pattern, escape="\\") for column in (Event.title, Event.summary, Event.text))
+    )
+
+
+def page(session: Session, filters: EventFilters) -> Page[Event]:
+    statement = filtered(filters).options(*LIST_LOADING)
+    return fetch_page(session, statement, ORDERS[filters.sort], filters.limit, filters.after)
+
+
+def detail(session: Session, slug: str) -> Event | None:
+    return session.scalar(select(Event).where(Event.slug == slug).options(*DETAIL_LOADING))
+
+
+def unknown(session: Session, model: Any, slugs: Iterable[str]) -> list[str]:
+    """Those of `slugs` that name no record of `model`, in the order given."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return []
+    known = set(session.scalars(select(model.slug).where(model.slug.in_(wanted))))
+    return [slug for slug in wanted if slug not in known]
+
+
+def all_conditions(*clauses: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(*clauses)

@@ -1,0 +1,96 @@
+"""Keyset paging: the next page starts after the last row seen, whatever the table's size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+T = TypeVar("T")
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Order:
+    """A sort order: columns with their direction, ending in a unique column."""
+
+    name: str
+    columns: tuple[tuple[InstrumentedAttribute[Any], bool], ...]  # (column, descending)
+
+    def key_of(self, record: Any) -> Key:
+        return tuple(getattr(record, column.key) for column, _ in self.columns)
+
+    def types(self) -> tuple[type, ...]:
+        return tuple(column.type.python_type for column, _ in self.columns)
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        return [
+            column.desc() if descending else column.asc() for column, descending in self.columns
+        ]
+
+    def after(self, key: Key) -> ColumnElement[bool]:
+        """Rows strictly after `key` in this order (works for mixed directions)."""
+        clauses: list[ColumnElement[bool]] = []
+        for index, (column, descending) in enumerate(self.columns):
+            equal = [
+                col == value for (col, _), value in zip(self.columns[:index], key, strict=False)
+            ]
+            beyond = column < key[index] if descending else column > key[index]
+            clauses.append(and_(*equal, beyond))
+        return or_(false(), *clauses)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of records, the number matching in all, and where the next page starts."""
+
+    items: list[T]
+    total: int
+    limit: int
+    order: str
+    next_key: Key | None
+
+
+def fetch_page(
+    session: Session,
+    statement: Select[T],
+    order: Order,
+    limit: int,
+    after: Key | None = None,
+) -> Page[T]:
+    """Run `statement` for one page: one query for the rows, one for the total."""
+    total = (
+        session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    )
+    if after is not None:
+        statement = statement.where(order.after(after))
+    rows = list(session.scalars(statement.order_by(*order.order_by()).limit(limit + 1)))
+    next_key = order.key_of(rows[limit - 1]) if len(rows) > limit else None
+    return Page(rows[:limit], total, limit, order.name, next_key)
+
+
+def encodable(value: Any) -> Any:
+    """A key value as JSON can carry it."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def decodable(value: Any, kind: type) -> Any:
+    """A key value back from JSON; ValueError/TypeError when it is not of `kind`."""
+    if kind is date:
+        return date.fromisoformat(value)
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind is str and isinstance(value, str):
+        return value
+    raise TypeError(f"expected {kind.__name__}")
+
+
+def decode_key(values: Sequence[Any], order: Order) -> Key:
+    types = order.types()
+    if len(values) != len(types):
+        raise ValueError("wrong length")
+    return tuple(decodable(value, kind) for value, kind in zip(values, types, strict=True))

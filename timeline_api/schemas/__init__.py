@@ -1,0 +1,1 @@
+"""Marshmallow schemas: query arguments, the data file format, and API responses."""

@@ -1,0 +1,95 @@
+"""Schemas every resource shares: problems, paging metadata, links."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from marshmallow import Schema, fields
+
+
+class Documented(Schema):
+    """A schema whose docstring becomes its description in the OpenAPI document."""
+
+    error_messages = {  # noqa: RUF012 (marshmallow merges it along the class hierarchy)
+        "unknown": "is not a parameter or field of this endpoint"
+    }
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        description = inspect.cleandoc(cls.__doc__ or "")
+        cls.Meta = type("Meta", (cls.Meta,), {"description": description})  # type: ignore[misc,assignment]  # own Meta
+
+
+class ProblemItemSchema(Documented):
+    """One thing wrong with the request."""
+
+    parameter = fields.String(
+        metadata={"description": "The query or path parameter at fault.", "example": "from"}
+    )
+    pointer = fields.String(
+        metadata={"description": "JSON pointer to the body member at fault.", "example": "/title"}
+    )
+    detail = fields.String(
+        metadata={"description": "Why it is wrong.", "example": "must not be after 'to'"}
+    )
+
+
+class ProblemSchema(Documented):
+    """An error, as RFC 9457 problem details (`application/problem+json`)."""
+
+    type = fields.String(
+        metadata={
+            "description": "A URI naming the kind of problem; `about:blank`: the status says it.",
+            "example": "about:blank",
+        }
+    )
+    title = fields.String(
+        metadata={"description": "The HTTP status phrase.", "example": "Bad Request"}
+    )
+    status = fields.Integer(metadata={"description": "The HTTP status code.", "example": 400})
+    detail = fields.String(
+        metadata={
+            "description": "What was wrong, for people.",
+            "example": "'from' must not be after 'to'",
+        }
+    )
+    errors = fields.List(
+        fields.Nested(ProblemItemSchema),
+        metadata={"description": "Each field at fault, with the reason."},
+    )
+
+
+class PageMetaSchema(Documented):
+    """Where this page sits in the whole result."""
+
+    total = fields.Integer(
+        metadata={"description": "How many records match the filters, on all pages.", "example": 31}
+    )
+    count = fields.Integer(
+        metadata={"description": "How many records this page holds.", "example": 31}
+    )
+    limit = fields.Integer(metadata={"description": "The page size asked for.", "example": 50})
+    sort = fields.String(metadata={"description": "The order of the records.", "example": "start"})
+    next_cursor = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Pass as `cursor` to get the next page; null on the last page.",
+            "example": None,
+        },
+    )
+
+
+class PageLinksSchema(Documented):
+    """Absolute URLs of this page and the next."""
+
+    self = fields.Url(
+        metadata={
+            "description": "This page.",
+            "example": "http://127.0.0.1:8000/v1/events?from=2022",
+        }
+    )
+    next = fields.Url(
+        allow_none=True,
+        metadata={"description": "The next page, or null on the last one.", "example": None},
+    )

@@ -1,0 +1,307 @@
+"""Events: the list's query arguments, a list item, the full record, a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+
+from timeline_api.dates import PartialDate
+from timeline_api.queries.events import ORDERS, EventFilters
+from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
+from timeline_api.schemas.fields import SLUG_PATTERN, PartialDateField
+from timeline_api.schemas.paging import Repeated, cursor_field, decode_cursor, limit_field
+from timeline_api.schemas.refs import (
+    ActorRoleSchema,
+    CountryRefSchema,
+    EventRefSchema,
+    SourceRefSchema,
+    TagRefSchema,
+    TypeRefSchema,
+)
+
+SLUG = validate.Regexp(SLUG_PATTERN, error="is not an id (lowercase letters, digits, hyphens)")
+COUNTRY = validate.Regexp(r"^[A-Za-z]{2}$", error="is not an ISO 3166-1 alpha-2 code such as TW")
+
+
+def _ids(what: str, example: str) -> Repeated:
+    return Repeated(
+        fields.String(validate=SLUG),
+        metadata={
+            "description": f"Only events with any of these {what}; repeat the parameter or "
+            "separate ids by commas.",
+            "example": example,
+        },
+    )
+
+
+class EventQuery(Documented):
+    """Filters, order and page of an events list."""
+
+    from_ = PartialDateField(
+        data_key="from",
+        metadata={
+            "description": "Events that can overlap this date or later: YYYY, YYYY-MM or "
+            "YYYY-MM-DD. "
+            "A partial date means its whole year or month.",
+            "example": "2022",
+        },
+    )
+    to = PartialDateField(
+        metadata={
+            "description": "Events that can overlap this date or earlier: YYYY, YYYY-MM or "
+            "YYYY-MM-DD; `to=2024` includes 31 December 2024.",
+            "example": "2024",
+        }
+    )
+    type = _ids("event type ids", "court-ruling")
+    actor = _ids("actor ids", "icefcom")
+    country = Repeated(
+        fields.String(validate=COUNTRY),
+        metadata={
+            "description": "Only events in any of these countries (ISO 3166-1 alpha-2).",
+            "example": "TW",
+        },
+    )
+    tag = _ids("tag ids", "cyber")
+    q = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "Words that must all occur in the title, summary or text "
+            "(case-insensitive).",
+            "example": "soldiers",
+        },
+    )
+    disputed = fields.Boolean(
+        metadata={
+            "description": "`true`: only events whose date a source disputes; `false`: only the "
+            "others.",
+            "example": True,
+        }
+    )
+    sort = fields.String(
+        load_default="start",
+        validate=validate.OneOf(list(ORDERS)),
+        metadata={
+            "description": "Order: `start`, `end`, `importance`, `title`, each with `-` for "
+            "descending. Partial dates sort by their earliest (or latest) day.",
+            "example": "-start",
+        },
+    )
+    limit = limit_field()
+    cursor = cursor_field()
+    format = fields.String(
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={
+            "description": "`csv` for a flat CSV with a header row (or send `Accept: text/csv`).",
+            "example": "csv",
+        },
+    )
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        start: PartialDate | None = data.get("from_")
+        end: PartialDate | None = data.get("to")
+        if start is not None and end is not None and start.first > end.last:
+            raise ValidationError(f"must not be after 'to' ({end})", "from")
+
+    @post_load
+    def _filters(self, data: dict[str, Any], **_kwargs: Any) -> EventFilters:
+        order = ORDERS[data["sort"]]
+        cursor = data.get("cursor")
+        start, end = data.get("from_"), data.get("to")
+        return EventFilters(
+            first=start.first if start else None,
+            last=end.last if end else None,
+            types=tuple(data.get("type", ())),
+            actors=tuple(data.get("actor", ())),
+            countries=tuple(code.upper() for code in data.get("country", ())),
+            tags=tuple(data.get("tag", ())),
+            words=tuple(data.get("q", "").split()),
+            is_disputed=data.get("disputed"),
+            sort=order.name,
+            limit=data["limit"],
+            after=decode_cursor(cursor, order) if cursor else None,
+        )
+
+
+class AlternativeDateSchema(Documented):
+    """A date another source gives for the event, which we did not keep."""
+
+    start = fields.String(metadata={"description": "As the source gives it.", "example": "2002"})
+    start_precision = fields.String(
+        metadata={"description": "year, month or day.", "example": "year"}
+    )
+    end = fields.String(
+        allow_none=True, metadata={"description": "As the source gives it.", "example": "2024"}
+    )
+    end_precision = fields.String(
+        allow_none=True, metadata={"description": "year, month or day.", "example": "year"}
+    )
+    source = fields.Nested(SourceRefSchema, metadata={"description": "Who claims this date."})
+    quote = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The claim, word for word.",
+            "example": "The espionage arrangement ... lasted between 2002 to 2024, the court "
+            "heard.",
+        },
+    )
+    note = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Why we did not keep it.",
+            "example": "Court reports say 2022-2024.",
+        },
+    )
+
+
+class EventSchema(Documented):
+    """An event as a list shows it."""
+
+    id = fields.String(
+        attribute="slug",
+        metadata={
+            "description": "Stable, readable id.",
+            "example": "tw-four-soldiers-sentenced-2025",
+        },
+    )
+    title = fields.String(
+        metadata={
+            "description": "Short title.",
+            "example": "Taipei court jails four soldiers for spying",
+        }
+    )
+    summary = fields.String(
+        metadata={
+            "description": "One or two sentences.",
+            "example": "The Taipei District Court sentenced ...",
+        }
+    )
+    type = fields.Nested(TypeRefSchema, metadata={"description": "What kind of event."})
+    importance = fields.Integer(metadata={"description": "1 (minor) to 5 (major).", "example": 4})
+    start = fields.String(
+        metadata={
+            "description": "Start as precise as the sources allow: YYYY, YYYY-MM or YYYY-MM-DD.",
+            "example": "2022",
+        }
+    )
+    start_precision = fields.String(
+        metadata={"description": "year, month or day.", "example": "year"}
+    )
+    end = fields.String(
+        allow_none=True,
+        metadata={"description": "End of a period; null for an instant.", "example": "2024"},
+    )
+    end_precision = fields.String(
+        allow_none=True,
+        metadata={"description": "year, month or day; null for an instant.", "example": "year"},
+    )
+    earliest = fields.Date(
+        metadata={"description": "The first day `start` can mean.", "example": "2022-01-01"}
+    )
+    latest = fields.Date(
+        metadata={"description": "The last day the event can reach.", "example": "2024-12-31"}
+    )
+    is_approximate = fields.Boolean(
+        metadata={
+            "description": "True when the date is a best estimate (see `date_note`).",
+            "example": False,
+        }
+    )
+    date_note = fields.String(
+        allow_none=True,
+        metadata={"description": "How the date is known.", "example": "Court statement, via AFP."},
+    )
+    disputed = fields.Boolean(
+        attribute="is_disputed",
+        metadata={
+            "description": "True when a source gives other dates (see `alternative_dates`).",
+            "example": True,
+        },
+    )
+    actors = fields.List(
+        fields.Nested(ActorRoleSchema), metadata={"description": "Who took part, and how."}
+    )
+    countries = fields.List(
+        fields.Nested(CountryRefSchema),
+        metadata={"description": "Where it happened or whom it concerned."},
+    )
+    tags = fields.List(fields.Nested(TagRefSchema), metadata={"description": "Labels."})
+    updated_at = fields.DateTime(
+        metadata={
+            "description": "Last change to this record.",
+            "example": "2026-11-23T11:00:00+00:00",
+        }
+    )
+
+
+class CitationSchema(Documented):
+    """A source supporting the event, with the passage that says so."""
+
+    source = fields.Nested(SourceRefSchema, metadata={"description": "The source cited."})
+    quote = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The supporting passage, word for word.",
+            "example": "the court sentenced the soldiers to between 70 and 84 months in prison",
+        },
+    )
+    note = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "What the citation supports.",
+            "example": "Dates the court statement.",
+        },
+    )
+
+
+class LinkSchema(Documented):
+    """A connection to another event."""
+
+    kind = fields.String(
+        metadata={"description": "follows, responds_to, part_of or related.", "example": "follows"}
+    )
+    direction = fields.String(
+        metadata={
+            "description": "`outgoing`: this event <kind> the other; `incoming`: the other <kind> "
+            "this one.",
+            "example": "outgoing",
+        }
+    )
+    event = fields.Nested(EventRefSchema, metadata={"description": "The other event."})
+
+
+class EventDetailSchema(EventSchema):
+    """The full event: text, actors, places, tags, citations, disputed dates, links."""
+
+    text = fields.String(
+        allow_none=True, metadata={"description": "Longer text, if any.", "example": None}
+    )
+    citations = fields.List(
+        fields.Nested(CitationSchema),
+        metadata={"description": "Every source for the event; at least one."},
+    )
+    alternative_dates = fields.List(
+        fields.Nested(AlternativeDateSchema),
+        metadata={"description": "Dates other sources claim; empty unless `disputed`."},
+    )
+    links = fields.List(
+        fields.Nested(LinkSchema),
+        attribute="connections",
+        metadata={"description": "Related events, both directions."},
+    )
+    created_at = fields.DateTime(
+        metadata={
+            "description": "When the record was made.",
+            "example": "2026-11-23T11:00:00+00:00",
+        }
+    )
+
+
+class EventPageSchema(Documented):
+    """A page of events."""
+
+    data = fields.List(fields.Nested(EventSchema), metadata={"description": "The events."})
+    meta = fields.Nested(PageMetaSchema, metadata={"description": "Totals and paging."})
+    links = fields.Nested(PageLinksSchema, metadata={"description": "This page and the next."})

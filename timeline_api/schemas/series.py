@@ -1,0 +1,68 @@
+"""Series of numbers over time, each point citing its source."""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from timeline_api.schemas.common import Documented
+from timeline_api.schemas.fields import Quantity
+from timeline_api.schemas.refs import SourceRefSchema
+
+
+class PointSchema(Documented):
+    """One value of a series, for a year, month or day, with its source."""
+
+    period = fields.String(
+        metadata={"description": "YYYY, YYYY-MM or YYYY-MM-DD.", "example": "2024"}
+    )
+    precision = fields.String(metadata={"description": "year, month or day.", "example": "year"})
+    earliest = fields.Date(
+        metadata={"description": "First day of the period.", "example": "2024-01-01"}
+    )
+    latest = fields.Date(
+        metadata={"description": "Last day of the period.", "example": "2024-12-31"}
+    )
+    value = Quantity(
+        metadata={"description": "The value, in the series' unit.", "example": 64, "type": "number"}
+    )
+    source = fields.Nested(SourceRefSchema, metadata={"description": "Where the value is from."})
+    quote = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The passage giving the value, word for word.",
+            "example": "Specifically, there were 10 prosecutions for Chinese espionage in 2022, "
+            "48 in 2023, and 64 in 2024.",
+        },
+    )
+    note = fields.String(allow_none=True, metadata={"description": "Caveats.", "example": None})
+
+
+class SeriesSchema(Documented):
+    """A series of numbers over time."""
+
+    id = fields.String(
+        attribute="slug",
+        metadata={"description": "Stable id.", "example": "tw-espionage-prosecutions"},
+    )
+    title = fields.String(
+        metadata={
+            "description": "Title.",
+            "example": "People prosecuted for Chinese espionage in Taiwan",
+        }
+    )
+    description = fields.String(
+        allow_none=True, metadata={"description": "What is counted.", "example": None}
+    )
+    unit = fields.String(metadata={"description": "Unit of the values.", "example": "people"})
+
+
+class SeriesDetailSchema(SeriesSchema):
+    """A series with all its points, oldest first."""
+
+    points = fields.List(fields.Nested(PointSchema), metadata={"description": "The values."})
+
+
+class SeriesListSchema(Documented):
+    """Every series."""
+
+    data = fields.List(fields.Nested(SeriesSchema), metadata={"description": "The series."})

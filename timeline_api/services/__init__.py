@@ -1,0 +1,1 @@
+"""The write side: one transaction per function, rules that need the database."""

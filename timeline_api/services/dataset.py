@@ -1,0 +1,248 @@
+"""Load a data file (docs/data-format.md): validate all of it, then upsert by id."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeline_api.models import Actor, Country, Event, EventType, Source, Tag
+from timeline_api.queries import export
+from timeline_api.schemas.dataset import DatasetSchema
+from timeline_api.services import records
+from timeline_api.services.documents import document_text, quote_is_verbatim
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where (a JSON pointer) and why."""
+
+    pointer: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer}: {self.detail}"
+
+
+class DatasetError(Exception):
+    """A file that cannot be loaded; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the data file")
+        self.problems = problems
+
+
+@dataclass
+class Summary:
+    """What a load did, per list: created, updated, unchanged."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def read_file(path: Path) -> Any:
+    """Parse a YAML or JSON file (by its suffix); a syntax error is a DatasetError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
+        raise DatasetError([Problem("", f"cannot read {path}: {error}")]) from None
+
+
+def load(session: Session, raw: Any) -> Summary:
+    """Validate `raw` whole, then write it in the session's transaction (caller commits)."""
+    data = validate(session, raw)
+    return apply(session, data)
+
+
+def validate(session: Session, raw: Any) -> dict[str, Any]:
+    """The loaded data, or a DatasetError listing every problem found."""
+    try:
+        data: dict[str, Any] = DatasetSchema().load(raw if isinstance(raw, dict) else {})
+    except ValidationError as error:
+        raise DatasetError(list(_flatten(error.messages))) from None
+    if not isinstance(raw, dict):
+        raise DatasetError([Problem("", "the file must hold a mapping of lists")])
+    problems = [*_duplicates(data), *_unresolved(session, data), *_misquoted(session, data)]
+    if problems:
+        raise DatasetError(problems)
+    return data
+
+
+def _flatten(messages: Any, pointer: str = "") -> Iterable[Problem]:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten(value, f"{pointer}/{key}")
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        for message in messages:
+            yield Problem(pointer, message)
+    else:
+        yield Problem(pointer, str(messages))
+
+
+def _key(name: str) -> str:
+    return "code" if name == "countries" else "id"
+
+
+def _duplicates(data: dict[str, Any]) -> Iterable[Problem]:
+    for name, items in data.items():
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            key = item[_key(name)]
+            if key in seen:
+                yield Problem(f"/{name}/{index}/{_key(name)}", f"'{key}' appears twice")
+            seen.add(key)
+
+
+# Which list each kind of reference points into, and the model holding earlier records.
+_TARGETS: dict[str, tuple[str, Any]] = {
+    "type": ("event_types", EventType),
+    "tag": ("tags", Tag),
+    "source": ("sources", Source),
+    "actor": ("actors", Actor),
+    "country": ("countries", Country),
+    "event": ("events", Event),
+}
+
+
+def _references(data: dict[str, Any]) -> Iterable[tuple[str, str, str]]:
+    """Every (pointer, kind, key) reference in the file."""
+    for index, actor in enumerate(data["actors"]):
+        if actor.get("country"):
+            yield f"/actors/{index}/country", "country", actor["country"]
+    for index, event in enumerate(data["events"]):
+        at = f"/events/{index}"
+        yield f"{at}/type", "type", event["type"]
+        for n, role in enumerate(event["actors"]):
+            yield f"{at}/actors/{n}/actor", "actor", role["actor"]
+        for n, code in enumerate(event["countries"]):
+            yield f"{at}/countries/{n}", "country", code
+        for n, tag in enumerate(event["tags"]):
+            yield f"{at}/tags/{n}", "tag", tag
+        for list_name in ("citations", "alternative_dates"):
+            for n, quoted in enumerate(event[list_name]):
+                yield f"{at}/{list_name}/{n}/source", "source", quoted["source"]
+        for n, link in enumerate(event["links"]):
+            yield f"{at}/links/{n}/to", "event", link["to"]
+    for index, series in enumerate(data["series"]):
+        for n, point in enumerate(series["points"]):
+            yield f"/series/{index}/points/{n}/source", "source", point["source"]
+
+
+def _unresolved(session: Session, data: dict[str, Any]) -> Iterable[Problem]:
+    wanted: dict[str, set[str]] = {kind: set() for kind in _TARGETS}
+    references = list(_references(data))
+    for _pointer, kind, key in references:
+        wanted[kind].add(key)
+    known = {kind: _known(session, data, kind, keys) for kind, keys in wanted.items()}
+    for pointer, kind, key in references:
+        if key not in known[kind]:
+            yield Problem(pointer, f"no {kind} with id '{key}'")
+
+
+def _known(session: Session, data: dict[str, Any], kind: str, keys: set[str]) -> set[str]:
+    list_name, model = _TARGETS[kind]
+    in_file = {item[_key(list_name)] for item in data[list_name]}
+    missing = keys - in_file
+    if not missing:
+        return in_file
+    column = model.code if model is Country else model.slug
+    return in_file | set(session.scalars(select(column).where(column.in_(missing))))
+
+
+def _misquoted(session: Session, data: dict[str, Any]) -> Iterable[Problem]:
+    """Quotes of stored documents must be word for word; such sources must be quoted."""
+    documents = {s["id"]: s.get("document") for s in data["sources"]}
+    missing = {
+        quoted["source"] for _pointer, quoted in _quoted(data) if quoted["source"] not in documents
+    }
+    if missing:
+        rows = session.execute(select(Source.slug, Source.document).where(Source.slug.in_(missing)))
+        documents.update({slug: document for slug, document in rows})
+    for source in data["sources"]:
+        if source.get("document") and document_text(source["document"]) is None:
+            yield Problem(f"/sources/{source['id']}/document", "no such stored document")
+    for pointer, quoted in _quoted(data):
+        document = documents.get(quoted["source"])
+        if not document:
+            continue
+        if not quoted.get("quote"):
+            yield Problem(f"{pointer}/quote", f"required: '{quoted['source']}' is a document")
+        elif not quote_is_verbatim(quoted["quote"], document):
+            yield Problem(f"{pointer}/quote", f"not found word for word in {document}")
+
+
+def _quoted(data: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    for index, event in enumerate(data["events"]):
+        for list_name in ("citations", "alternative_dates"):
+            for n, quoted in enumerate(event[list_name]):
+                yield f"/events/{index}/{list_name}/{n}", quoted
+    for index, series in enumerate(data["series"]):
+        for n, point in enumerate(series["points"]):
+            yield f"/series/{index}/points/{n}", point
+
+
+def apply(session: Session, data: dict[str, Any]) -> Summary:
+    """Upsert every item by id; an item equal to what is stored is left untouched."""
+    summary = Summary()
+    unchanged: set[str] = set()
+    for name in ("countries", "event_types", "tags", "sources", "actors", "events", "series"):
+        unchanged |= _upsert_list(session, name, data[name], summary)
+    relinked = records.link_events(session, data["events"]) & unchanged
+    summary.unchanged["events"] -= len(relinked)
+    summary.updated["events"] += len(relinked)
+    session.flush()
+    return summary
+
+
+def _upsert_list(
+    session: Session, name: str, items: list[dict[str, Any]], summary: Summary
+) -> set[str]:
+    """Create or update each item; the ids of events left as they were."""
+    kind = records.KINDS[name]
+    schema: Schema = DatasetSchema().fields[name].inner.schema  # type: ignore[attr-defined]
+    existing = records.find(session, kind, [item[_key(name)] for item in items])
+    unchanged = set()
+    for item in items:
+        record = existing.get(item[_key(name)])
+        if record is None:
+            session.add(kind.create(session, item))
+            summary.created[name] += 1
+        elif _same(schema, kind.to_item(record), item):
+            summary.unchanged[name] += 1
+            unchanged.add(item[_key(name)])
+        else:
+            kind.fill(session, record, item)
+            summary.updated[name] += 1
+        session.flush()
+    return unchanged if name == "events" else set()
+
+
+def _same(schema: Schema, stored: dict[str, Any], loaded: dict[str, Any]) -> bool:
+    """Compare in file form; links are compared separately, once every event exists."""
+    return _comparable(schema.dump(loaded)) == _comparable(stored)
+
+
+def _comparable(item: dict[str, Any]) -> dict[str, Any]:
+    """Tags and countries are sets: the database keeps them in id order."""
+    item = export.compact_deep(item)
+    item.pop("links", None)
+    for name in ("tags", "countries"):
+        if name in item:
+            item[name] = sorted(set(item[name]))
+    return item

@@ -1,0 +1,33 @@
+"""The stored source documents, and whether a quote occurs in one word for word."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+DOCUMENTS = Path(__file__).resolve().parent.parent / "seed" / "documents"
+_TIMESTAMP = re.compile(r"(?m)^\d{2}:\d{2}")
+
+
+def normalise(text: str) -> str:
+    """Drop transcript timestamps at line starts and fold every run of white space to one space.
+
+    Transcripts break sentences across timestamped lines; this is the only liberty taken, so a
+    quote still has to match the document character for character otherwise.
+    """
+    return " ".join(_TIMESTAMP.sub("", text).replace("\u00a0", " ").split())
+
+
+@cache
+def document_text(name: str) -> str | None:
+    """The normalised text of a stored document, or None when there is no such document."""
+    resource = DOCUMENTS / name
+    if "/" in name or "\\" in name or not resource.is_file():
+        return None
+    return normalise(resource.read_text(encoding="utf-8"))
+
+
+def quote_is_verbatim(quote: str, document: str) -> bool:
+    text = document_text(document)
+    return text is not None and normalise(quote) in text
