@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 import timeline_api.models  # noqa: F401  (registers every table on Base.metadata)
 from timeline_api.config import Config
 from timeline_api.db import Base, make_engine
+from timeline_api.migrate import include_name
 
 config = context.config
 
@@ -18,6 +19,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,
     )
 
 

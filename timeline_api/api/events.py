@@ -27,7 +27,7 @@ blp = Blueprint(
 
 CSV_DOC = {
     "responses": {
-        "200": {
+        200: {
             "content": {
                 "text/csv": {
                     "schema": {"type": "string"},

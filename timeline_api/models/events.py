@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline_api.db import Base
@@ -23,6 +24,7 @@ from timeline_api.models.actors import Actor, Country
 from timeline_api.models.common import PRECISIONS, Timestamps, one_of, slug_column
 from timeline_api.models.sources import Source
 from timeline_api.models.tags import Tag
+from timeline_api.search import search_text
 
 ROLES = (
     "accuser",
@@ -96,6 +98,9 @@ class Event(Timestamps, Base):
     # Widest days the dates can mean, so that range filters are plain index scans.
     earliest: Mapped[date] = mapped_column(Date)
     latest: Mapped[date] = mapped_column(Date)
+    # Folded words of title, summary and text; FTS5 (SQLite) or a tsvector (PostgreSQL)
+    # indexes it, kept in sync by triggers and a generated column (see revision 0002).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     type: Mapped[EventType] = relationship()
     actors: Mapped[list[EventActor]] = relationship(
@@ -137,6 +142,12 @@ class Event(Timestamps, Base):
             for link in self.linked_from
         ]
         return outgoing + incoming
+
+
+@listens_for(Event, "before_insert")
+@listens_for(Event, "before_update")
+def _fill_search_text(_mapper: Any, _connection: Any, event: Event) -> None:
+    event.search_text = search_text(event.title, event.summary, event.text)
 
 
 class EventActor(Base):

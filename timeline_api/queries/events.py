@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from timeline_api.models import (
@@ -22,8 +22,12 @@ from timeline_api.models import (
     event_countries,
     event_tags,
 )
-from timeline_api.queries.paging import Key, Order, Page, fetch_page
+from timeline_api.queries import fulltext
+from timeline_api.queries.paging import Key, Order, Page, fetch_page, fetch_ranked
+from timeline_api.search import Query, snippet
 
+# Best match first; pages by position, as ranks are computed per query.
+RELEVANCE = Order("relevance", (), by_position=True)
 ORDERS = {
     order.name: order
     for order in (
@@ -39,6 +43,7 @@ ORDERS = {
         ),
         Order("title", ((Event.title, False), (Event.id, False))),
         Order("-title", ((Event.title, True), (Event.id, True))),
+        RELEVANCE,
     )
 }
 
@@ -53,7 +58,7 @@ class EventFilters:
     actors: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()
+    search: Query | None = None
     is_disputed: bool | None = None
     sort: str = "start"
     limit: int = 50
@@ -77,9 +82,12 @@ DETAIL_LOADING = (
 )
 
 
-def filtered(filters: EventFilters) -> Select[Event]:
+def filtered(filters: EventFilters, dialect: str) -> Select[Event]:
     """Events matching every filter; a span matches when it can overlap from..to."""
-    return select(Event).where(*conditions(filters))
+    statement = select(Event).where(*conditions(filters))
+    if filters.search is not None:
+        statement = fulltext.matching(statement, filters.search, dialect)
+    return statement
 
 
 def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
@@ -104,23 +112,31 @@ def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
     if filters.tags:
         tagged = select(event_tags.c.event_id).join(Tag).where(Tag.slug.in_(filters.tags))
         found.append(Event.id.in_(tagged))
-    found.extend(_word(word) for word in filters.words)
     if filters.is_disputed is not None:
         disputed = exists().where(AlternativeDate.event_id == Event.id)
         found.append(disputed if filters.is_disputed else ~disputed)
     return found
 
 
-def _word(word: str) -> ColumnElement[bool]:
-    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(
-        *(column.ilike(pattern, escape="\\") for column in (Event.title, Event.summary, Event.text))
-    )
-
-
 def page(session: Session, filters: EventFilters) -> Page[Event]:
-    statement = filtered(filters).options(*LIST_LOADING)
-    return fetch_page(session, statement, ORDERS[filters.sort], filters.limit, filters.after)
+    """One page of matching events; with a search, each carries a highlighted `snippet`."""
+    dialect = session.get_bind().dialect.name
+    statement = filtered(filters, dialect).options(*LIST_LOADING)
+    order = ORDERS[filters.sort]
+    if order is RELEVANCE and filters.search is not None:
+        ranked = fulltext.by_relevance(statement, filters.search, dialect)
+        found = fetch_ranked(session, ranked, statement, order, filters.limit, filters.after)
+    else:
+        found = fetch_page(session, statement, order, filters.limit, filters.after)
+    if filters.search is not None:
+        for event in found.items:
+            # Not a column: where the words were found, for this response only.
+            setattr(event, "snippet", snippet(filters.search, _texts(event)))  # noqa: B010
+    return found
+
+
+def _texts(event: Event) -> tuple[str | None, ...]:
+    return (event.title, event.summary, event.text)
 
 
 def detail(session: Session, slug: str) -> Event | None:
@@ -134,7 +150,3 @@ def unknown(session: Session, model: Any, slugs: Iterable[str]) -> list[str]:
         return []
     known = set(session.scalars(select(model.slug).where(model.slug.in_(wanted))))
     return [slug for slug in wanted if slug not in known]
-
-
-def all_conditions(*clauses: ColumnElement[bool]) -> ColumnElement[bool]:
-    return and_(*clauses)

@@ -20,11 +20,14 @@ class Order:
 
     name: str
     columns: tuple[tuple[InstrumentedAttribute[Any], bool], ...]  # (column, descending)
+    by_position: bool = False  # keys are offsets: for orders no index can walk
 
     def key_of(self, record: Any) -> Key:
         return tuple(getattr(record, column.key) for column, _ in self.columns)
 
     def types(self) -> tuple[type, ...]:
+        if self.by_position:
+            return (int,)
         return tuple(column.type.python_type for column, _ in self.columns)
 
     def order_by(self) -> list[ColumnElement[Any]]:
@@ -70,6 +73,22 @@ def fetch_page(
         statement = statement.where(order.after(after))
     rows = list(session.scalars(statement.order_by(*order.order_by()).limit(limit + 1)))
     next_key = order.key_of(rows[limit - 1]) if len(rows) > limit else None
+    return Page(rows[:limit], total, limit, order.name, next_key)
+
+
+def fetch_ranked(
+    session: Session,
+    ranked: Select[T],
+    statement: Select[T],
+    order: Order,
+    limit: int,
+    after: Key | None = None,
+) -> Page[T]:
+    """A page of `ranked` (already ordered) by position; `statement` counts the total."""
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    offset = after[0] if after else 0
+    rows = list(session.scalars(ranked.offset(offset).limit(limit + 1)))
+    next_key = (offset + limit,) if len(rows) > limit else None
     return Page(rows[:limit], total, limit, order.name, next_key)
 
 

@@ -19,6 +19,7 @@ from timeline_api.schemas.refs import (
     TagRefSchema,
     TypeRefSchema,
 )
+from timeline_api.search import parse
 
 SLUG = validate.Regexp(SLUG_PATTERN, error="is not an id (lowercase letters, digits, hyphens)")
 COUNTRY = validate.Regexp(r"^[A-Za-z]{2}$", error="is not an ISO 3166-1 alpha-2 code such as TW")
@@ -67,9 +68,11 @@ class EventQuery(Documented):
     q = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Words that must all occur in the title, summary or text "
-            "(case-insensitive).",
-            "example": "soldiers",
+            "description": "Full-text search in title, summary and text: every word must occur "
+            '(any case, accents ignored); `"secret army"` is a phrase, `espion*` a prefix. '
+            "Other punctuation and SQL are read as plain words; AND, OR, NOT in capitals are "
+            "ignored. Each result gets a `snippet`; `sort=relevance` puts the best first.",
+            "example": "espion*",
         },
     )
     disputed = fields.Boolean(
@@ -84,7 +87,8 @@ class EventQuery(Documented):
         validate=validate.OneOf(list(ORDERS)),
         metadata={
             "description": "Order: `start`, `end`, `importance`, `title`, each with `-` for "
-            "descending. Partial dates sort by their earliest (or latest) day.",
+            "descending, or `relevance` (with `q`). Partial dates sort by their earliest (or "
+            "latest) day.",
             "example": "-start",
         },
     )
@@ -104,6 +108,10 @@ class EventQuery(Documented):
         end: PartialDate | None = data.get("to")
         if start is not None and end is not None and start.first > end.last:
             raise ValidationError(f"must not be after 'to' ({end})", "from")
+        if data.get("sort") == "relevance" and not data.get("q"):
+            raise ValidationError("relevance needs a search: give `q` too", "sort")
+        if data.get("q") and parse(data["q"]) is None:
+            raise ValidationError("has no word to search for", "q")
 
     @post_load
     def _filters(self, data: dict[str, Any], **_kwargs: Any) -> EventFilters:
@@ -117,7 +125,7 @@ class EventQuery(Documented):
             actors=tuple(data.get("actor", ())),
             countries=tuple(code.upper() for code in data.get("country", ())),
             tags=tuple(data.get("tag", ())),
-            words=tuple(data.get("q", "").split()),
+            search=parse(data["q"]) if data.get("q") else None,
             is_disputed=data.get("disputed"),
             sort=order.name,
             limit=data["limit"],
@@ -228,6 +236,13 @@ class EventSchema(Documented):
         metadata={"description": "Where it happened or whom it concerned."},
     )
     tags = fields.List(fields.Nested(TagRefSchema), metadata={"description": "Labels."})
+    snippet = fields.String(
+        metadata={
+            "description": "Only with `q`: where the words were found, HTML-escaped, with each "
+            "match in `<mark>`.",
+            "example": "… photographed internal military information …",
+        }
+    )
     updated_at = fields.DateTime(
         metadata={
             "description": "Last change to this record.",
