@@ -8,12 +8,12 @@ from typing import Any
 from flask import Flask
 
 from timeline_api import db
-from timeline_api.api import errors, events, http, lookups, meta, series
+from timeline_api.api import errors, events, health, http, lookups, meta, series
 from timeline_api.api.base import Api
 from timeline_api.config import Config
 from timeline_api.spec import describe
 
-BLUEPRINTS = (events.blp, *lookups.BLUEPRINTS, series.blp)
+BLUEPRINTS = (events.blp, *lookups.BLUEPRINTS, series.blp, health.blp)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

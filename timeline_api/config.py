@@ -28,6 +28,7 @@ class Config:
     CORS_ORIGINS: tuple[str, ...]
     CACHE_MAX_AGE: int
     STATEMENT_TIMEOUT_MS: int
+    DB_POOL_SIZE: int
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -38,6 +39,7 @@ class Config:
             CORS_ORIGINS=tuple(o.strip() for o in origins.split(",") if o.strip()),
             CACHE_MAX_AGE=_integer(environ, "CACHE_MAX_AGE", 60),
             STATEMENT_TIMEOUT_MS=_integer(environ, "STATEMENT_TIMEOUT_MS", 5000),
+            DB_POOL_SIZE=_integer(environ, "DB_POOL_SIZE", 2),
         )
 
     def as_flask(self) -> dict[str, Any]:

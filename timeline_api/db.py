@@ -28,8 +28,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, statement_timeout_ms: int = 5000) -> Engine:
-    """An engine for `url` that enforces foreign keys (SQLite) and a statement timeout."""
+def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) -> Engine:
+    """An engine for `url` that enforces foreign keys (SQLite) and a statement timeout.
+
+    A gunicorn sync worker serves one request at a time, so a small pool per worker is
+    plenty; workers x (pool_size + overflow) must stay under PostgreSQL's max_connections.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -49,8 +53,9 @@ def make_engine(url: str, statement_timeout_ms: int = 5000) -> Engine:
     return create_engine(
         parsed,
         connect_args=options,
-        pool_size=5,
-        max_overflow=5,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=10,
         pool_pre_ping=True,
         pool_recycle=1800,
     )
@@ -65,7 +70,9 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
 
 def init_app(app: Flask) -> None:
     """Keep the engine and a session factory on the app; close the session after each request."""
-    engine = make_engine(app.config["DATABASE_URL"], app.config["STATEMENT_TIMEOUT_MS"])
+    engine = make_engine(
+        app.config["DATABASE_URL"], app.config["STATEMENT_TIMEOUT_MS"], app.config["DB_POOL_SIZE"]
+    )
     app.extensions["db_engine"] = engine
     app.extensions["db_sessions"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)

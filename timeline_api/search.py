@@ -111,7 +111,9 @@ def snippet(query: Query, texts: Iterable[str | None], width: int = 24) -> str |
         start = max(0, hits[0] - width)
         end = min(len(tokens), hits[0] + width)
         shown = "".join(
-            f"<mark>{html.escape(token, quote=False)}</mark>" if _hits(query, token) else html.escape(token, quote=False)
+            f"<mark>{html.escape(token, quote=False)}</mark>"
+            if _hits(query, token)
+            else html.escape(token, quote=False)
             for token in tokens[start:end]
         ).strip()
         return ("… " if start else "") + shown + (" …" if end < len(tokens) else "")

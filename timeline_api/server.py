@@ -1,16 +1,41 @@
-"""gunicorn, run from Python so that `timeline-api serve` needs no other command."""
+"""gunicorn, run from Python: `timeline-api serve` needs no other command or config file."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+from datetime import UTC, datetime
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from timeline_api.app import create_app
 
 
-class Server(BaseApplication):  # type: ignore[misc]
+class JSONAccessLogger(Logger):  # type: ignore[misc]  # untyped library
+    """One JSON object per request, with the request id the response also carries."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
+            return
+        headers = dict(resp.headers)
+        record = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "request_id": headers.get("X-Request-ID"),
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "query": environ.get("QUERY_STRING") or None,
+            "status": resp.status_code,
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 2),
+            "remote": environ.get("REMOTE_ADDR"),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }
+        self.access_log.info(json.dumps(record, ensure_ascii=False))
+
+
+class Server(BaseApplication):  # type: ignore[misc]  # untyped library
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
@@ -20,18 +45,29 @@ class Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return create_app()
+        return create_app()  # one app, engine and pool per worker
+
+
+def default_workers() -> int:
+    """gunicorn's advice: two per core, plus one."""
+    return multiprocessing.cpu_count() * 2 + 1
 
 
 def run(host: str, port: int, workers: int = 0) -> None:
-    """Serve on host:port; 0 workers means 2 per core + 1, as gunicorn advises."""
+    """Serve on host:port until SIGTERM or SIGINT, letting requests in flight finish."""
+    create_app()  # fail here, once, on bad configuration rather than in every worker
     Server(
         {
             "bind": f"{host}:{port}",
-            "workers": workers or multiprocessing.cpu_count() * 2 + 1,
+            "workers": workers or default_workers(),
             "accesslog": "-",
+            "logger_class": JSONAccessLogger,
             "graceful_timeout": 20,
             "timeout": 30,
-            "preload_app": True,
+            "keepalive": 5,
+            "max_requests": 10000,  # recycle workers now and then: bounded memory
+            "max_requests_jitter": 1000,
+            "forwarded_allow_ips": "127.0.0.1",
+            "control_socket_disable": True,  # one fixed path would clash between instances
         }
     ).run()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, request, send_from_directory
+import re
+import uuid
+
+from flask import Blueprint, Flask, Response, current_app, g, request, send_from_directory
 from flask_cors import CORS
 from swagger_ui_bundle import swagger_ui_path
 
@@ -17,6 +20,20 @@ def asset(filename: str) -> Response:
     return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
+# A request id a client or proxy sends is kept when it looks like one; otherwise we make one.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def _take_request_id() -> None:
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def _give_request_id(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+    return response
+
+
 def _conditional(response: Response) -> Response:
     """An ETag on every successful GET, and 304 when the client already has it."""
     if request.method in ("GET", "HEAD") and response.status_code == 200:
@@ -27,8 +44,6 @@ def _conditional(response: Response) -> Response:
 
 
 def _cache_control() -> str:
-    from flask import current_app
-
     return f"public, max-age={current_app.config['CACHE_MAX_AGE']}"
 
 
@@ -41,4 +56,6 @@ def init_app(app: Flask) -> None:
         max_age=86400,
     )
     app.register_blueprint(docs_assets)
+    app.before_request(_take_request_id)
     app.after_request(_conditional)
+    app.after_request(_give_request_id)
