@@ -87,3 +87,20 @@ class DateSpan:
     @classmethod
     def of(cls, start: PartialDate, end: PartialDate | None = None) -> DateSpan:
         return cls(start.first, (end or start).last)
+
+
+# Spans are sorted into classes by length (class k: shorter than 2**k days), so that "which
+# events can overlap from..to" becomes one narrow index range per class instead of a scan of
+# every event that started before `to`. 23 classes cover 0001-01-01..9999-12-31.
+SPAN_CLASSES = range(23)
+
+
+def span_class(first: date, last: date) -> int:
+    """The class of a span: the number of bits in its length in days."""
+    return (last - first).days.bit_length()
+
+
+def earliest_start(first: date, klass: int) -> date:
+    """The earliest start an event of class `klass` can have and still reach `first`."""
+    ordinal = first.toordinal() - 2**klass + 1
+    return date.fromordinal(max(ordinal, 1))

@@ -130,6 +130,7 @@ def upgrade() -> None:
         sa.Column("date_note", sa.Text(), nullable=True),
         sa.Column("earliest", sa.Date(), nullable=False),
         sa.Column("latest", sa.Date(), nullable=False),
+        sa.Column("span_class", sa.SmallInteger(), nullable=False),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
@@ -159,6 +160,9 @@ def upgrade() -> None:
             "ix_events_importance_earliest_id", ["importance", "earliest", "id"], unique=False
         )
         batch_op.create_index("ix_events_latest_id", ["latest", "id"], unique=False)
+        batch_op.create_index(
+            "ix_events_span_class_earliest", ["span_class", "earliest"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_events_type_id"), ["type_id"], unique=False)
 
     op.create_table(
@@ -407,6 +411,7 @@ def downgrade() -> None:
     op.drop_table("series_points")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_type_id"))
+        batch_op.drop_index("ix_events_span_class_earliest")
         batch_op.drop_index("ix_events_latest_id")
         batch_op.drop_index("ix_events_importance_earliest_id")
         batch_op.drop_index("ix_events_earliest_id")

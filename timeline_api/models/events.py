@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from timeline_api.dates import span_class
 from timeline_api.db import Base
 from timeline_api.models.actors import Actor, Country
 from timeline_api.models.common import PRECISIONS, Timestamps, one_of, slug_column
@@ -79,6 +80,7 @@ class Event(Timestamps, Base):
         Index("ix_events_earliest_id", "earliest", "id"),
         Index("ix_events_latest_id", "latest", "id"),
         Index("ix_events_importance_earliest_id", "importance", "earliest", "id"),
+        Index("ix_events_span_class_earliest", "span_class", "earliest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +100,7 @@ class Event(Timestamps, Base):
     # Widest days the dates can mean, so that range filters are plain index scans.
     earliest: Mapped[date] = mapped_column(Date)
     latest: Mapped[date] = mapped_column(Date)
+    span_class: Mapped[int] = mapped_column(SmallInteger)  # see dates.span_class
     # Folded words of title, summary and text; FTS5 (SQLite) or a tsvector (PostgreSQL)
     # indexes it, kept in sync by triggers and a generated column (see revision 0002).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -146,8 +149,10 @@ class Event(Timestamps, Base):
 
 @listens_for(Event, "before_insert")
 @listens_for(Event, "before_update")
-def _fill_search_text(_mapper: Any, _connection: Any, event: Event) -> None:
+def _fill_derived(_mapper: Any, _connection: Any, event: Event) -> None:
+    """What the database derives from an event for its indexes, kept in step on every write."""
     event.search_text = search_text(event.title, event.summary, event.text)
+    event.span_class = span_class(event.earliest, event.latest)
 
 
 class EventActor(Base):

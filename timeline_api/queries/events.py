@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from timeline_api.dates import SPAN_CLASSES, earliest_start
 from timeline_api.models import (
     Actor,
     AlternativeDate,
@@ -95,7 +96,8 @@ def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
     # Partial dates are read at their widest: earliest..latest can overlap first..last.
     if filters.first is not None:
         found.append(Event.latest >= filters.first)
-    if filters.last is not None:
+        found.append(_may_reach(filters.first, filters.last))
+    elif filters.last is not None:
         found.append(Event.earliest <= filters.last)
     if filters.types:
         found.append(
@@ -116,6 +118,21 @@ def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
         disputed = exists().where(AlternativeDate.event_id == Event.id)
         found.append(disputed if filters.is_disputed else ~disputed)
     return found
+
+
+def _may_reach(first: date, last: date | None) -> ColumnElement[bool]:
+    """Starts no later than `last`, and early enough for the span's class to reach `first`.
+
+    With `latest >= first` this is the overlap test, written as one narrow range of
+    (span_class, earliest) per class, so that no plan scans every earlier event.
+    """
+    upper = [Event.earliest <= last] if last is not None else []
+    return or_(
+        *(
+            and_(Event.span_class == klass, Event.earliest >= earliest_start(first, klass), *upper)
+            for klass in SPAN_CLASSES
+        )
+    )
 
 
 def page(session: Session, filters: EventFilters) -> Page[Event]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -21,9 +21,6 @@ class Order:
     name: str
     columns: tuple[tuple[InstrumentedAttribute[Any], bool], ...]  # (column, descending)
     by_position: bool = False  # keys are offsets: for orders no index can walk
-
-    def key_of(self, record: Any) -> Key:
-        return tuple(getattr(record, column.key) for column, _ in self.columns)
 
     def types(self) -> tuple[type, ...]:
         if self.by_position:
@@ -65,15 +62,23 @@ def fetch_page(
     limit: int,
     after: Key | None = None,
 ) -> Page[T]:
-    """Run `statement` for one page: one query for the rows, one for the total."""
-    total = (
-        session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    )
-    if after is not None:
-        statement = statement.where(order.after(after))
-    rows = list(session.scalars(statement.order_by(*order.order_by()).limit(limit + 1)))
-    next_key = order.key_of(rows[limit - 1]) if len(rows) > limit else None
-    return Page(rows[:limit], total, limit, order.name, next_key)
+    """Run `statement` for one page: the total, the page's keys, then its records.
+
+    Keys first, records second: the records' relationships are then loaded for exactly the
+    page's rows, so the number of queries never depends on the page's length.
+    """
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    keyed = statement if after is None else statement.where(order.after(after))
+    columns = [column for column, _ in order.columns]
+    keys = session.execute(
+        keyed.with_only_columns(*columns).order_by(*order.order_by()).limit(limit + 1)
+    ).all()
+    next_key = tuple(keys[limit - 1]) if len(keys) > limit else None
+    unique = columns[-1]
+    wanted = [row[-1] for row in keys[:limit]]
+    found: Iterable[T] = session.scalars(statement.where(unique.in_(wanted))) if wanted else []
+    by_key = {getattr(record, unique.key): record for record in found}
+    return Page([by_key[key] for key in wanted], total, limit, order.name, next_key)
 
 
 def fetch_ranked(

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory targets, kept out of the test suite."""
