@@ -8,12 +8,24 @@ from typing import Any
 from flask import Flask
 
 from timeline_api import db
-from timeline_api.api import errors, events, health, http, lookups, meta, series
+from timeline_api.api import (
+    auth,
+    editing,  # noqa: F401  (adds the write routes to the blueprints)
+    errors,
+    events,
+    health,
+    history,
+    http,
+    imports,
+    lookups,
+    meta,
+    series,
+)
 from timeline_api.api.base import Api
 from timeline_api.config import Config
 from timeline_api.spec import describe
 
-BLUEPRINTS = (events.blp, *lookups.BLUEPRINTS, series.blp, health.blp)
+BLUEPRINTS = (events.blp, *lookups.BLUEPRINTS, series.blp, history.blp, imports.blp, health.blp)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -26,10 +38,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.json.compact = False  # type: ignore[attr-defined]  # readable with curl
     db.init_app(app)
     api = Api(app, spec_kwargs=describe())
+    api.spec.components.security_scheme("bearerAuth", auth.SCHEME)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.extensions["api"] = api
     errors.register(app)
     app.register_blueprint(meta.blp)
     http.init_app(app)
+    app.before_request(auth.guard_reads)
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -14,9 +13,13 @@ from sqlalchemy import func, select
 from timeline_api import migrate
 from timeline_api.app import create_app
 from timeline_api.config import Config, ConfigError
+from timeline_api.dates import InvalidDate, parse_partial_date
 from timeline_api.models import Event
+from timeline_api.models.audit import SCOPES
+from timeline_api.queries.events import EventFilters, conditions
 from timeline_api.queries.export import export_dataset
-from timeline_api.services import dataset
+from timeline_api.services import dataset, formats, imports
+from timeline_api.services import tokens as token_service
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "timeline.yaml"
 
@@ -79,7 +82,7 @@ def seed(file: Path | None, if_empty: bool) -> None:
             click.echo("database already has events; not seeding")
             return
         try:
-            summary = dataset.load(session, dataset.read_file(file or SEED_FILE))
+            summary = dataset.load(session, dataset.read_file(file or SEED_FILE), "seed")
         except dataset.DatasetError as error:
             for problem in error.problems:
                 click.echo(f"error: {problem}", err=True)
@@ -91,16 +94,155 @@ def seed(file: Path | None, if_empty: bool) -> None:
 
 
 @cli.command()
-@click.option("--output", "-o", type=click.File("w"), default="-", help="File (default stdout).")
-def export(output: Any) -> None:
-    """Write the whole database as JSON, in the format `seed` loads."""
+@click.option(
+    "--output",
+    "-o",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="File (default stdout).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "ndjson"]),
+    default=None,
+    help="Default: from the file name, else json.",
+)
+@click.option("--from", "from_", help="Only events that can overlap this date or later.")
+@click.option("--to", help="Only events that can overlap this date or earlier.")
+@click.option("--type", "types", multiple=True, help="Only events of this type (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only events with this tag (repeatable).")
+def export(
+    output: Any,
+    fmt: str | None,
+    from_: str | None,
+    to: str | None,
+    types: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    """Write the database (or some of its events) in the format `import` and `seed` load."""
+    where = _event_filters(from_, to, types, tags)
+    fmt = fmt or (
+        "ndjson" if str(getattr(output, "name", "")).endswith((".ndjson", ".jsonl")) else "json"
+    )
     app = create_app()
     with app.extensions["db_sessions"]() as session:
-        document: dict[str, list[Any]] = {}
-        for name, item in export_dataset(session):
-            document.setdefault(name, []).append(item)
-    json.dump(document, output, ensure_ascii=False, indent=2, default=str)
-    output.write("\n")
+        records = export_dataset(session, where)
+        write = formats.write_ndjson if fmt == "ndjson" else formats.write_json
+        write(records, output.write)
+
+
+def _event_filters(
+    from_: str | None, to: str | None, types: tuple[str, ...], tags: tuple[str, ...]
+) -> list[Any]:
+    try:
+        first = parse_partial_date(from_).first if from_ else None
+        last = parse_partial_date(to).last if to else None
+    except InvalidDate as error:
+        raise click.BadParameter(str(error), param_hint="--from/--to") from None
+    if not (first or last or types or tags):
+        return []
+    return conditions(EventFilters(first=first, last=last, types=types, tags=tags))
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats.FORMATS),
+    default=None,
+    help="Default: from the file's suffix (.json, .ndjson, .csv, .yaml).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option(
+    "--author", default="import", show_default=True, help="The name the changes are recorded under."
+)
+def import_(file: Path, fmt: str | None, dry_run: bool, author: str) -> None:
+    """Load FILE: check all of it first; with any problem nothing is written.
+
+    Records are matched by id: new ones are created, changed ones updated, equal ones left
+    alone, so importing the same file twice changes nothing.
+    """
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"cannot read {file}: {error}") from None
+    app = create_app()
+    sessions = app.extensions["db_sessions"]
+    with sessions() as session:
+        try:
+            summary = imports.run(
+                session,
+                text,
+                fmt or formats.format_of(file.name),
+                author,
+                dry_run,
+                progress=_progress,
+            )
+        except dataset.DatasetError as error:
+            for problem in error.problems:
+                click.echo(f"{file}: {problem}", err=True)
+            raise SystemExit(f"{len(error.problems)} problem(s); nothing was written.") from None
+    _report(summary, dry_run)
+
+
+def _progress(total: int) -> Any:
+    """A progress bar on large files, on standard error."""
+    if total < 1000:
+        return None
+    return click.progressbar(length=total, label="importing", file=sys.stderr)
+
+
+def _report(summary: dataset.Summary, dry_run: bool) -> None:
+    prefix = "would have " if dry_run else ""
+    for name in ("created", "updated", "unchanged"):
+        counts: Any = getattr(summary, name)
+        listed = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
+        click.echo(f"{prefix if name != 'unchanged' else ''}{name}: {listed or 'nothing'}")
+
+
+@cli.group()
+def tokens() -> None:
+    """API tokens for writing (and for reading, where READ_REQUIRES_TOKEN is set)."""
+
+
+@tokens.command("create")
+@click.option("--name", required=True, help="Who or what uses it; changes are recorded under it.")
+@click.option("--scope", type=click.Choice(SCOPES), default="write", show_default=True)
+def tokens_create(name: str, scope: str) -> None:
+    """Make a token and print it, once: only its hash is kept."""
+    with create_app().extensions["db_sessions"].begin() as session:
+        try:
+            _record, token = token_service.create(session, name, scope)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(token)
+    click.echo(f"token '{name}' ({scope}) created; it is shown only now.", err=True)
+
+
+@tokens.command("list")
+def tokens_list() -> None:
+    """Name, scope, creation and revocation of every token (never the tokens)."""
+    with create_app().extensions["db_sessions"]() as session:
+        for record in token_service.all_tokens(session):
+            revoked = f"revoked {record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else ""
+            click.echo(
+                f"{record.name}\t{record.scope}\t"
+                f"created {record.created_at:%Y-%m-%d %H:%M}\t{revoked}".rstrip()
+            )
+
+
+@tokens.command("revoke")
+@click.option("--name", required=True)
+def tokens_revoke(name: str) -> None:
+    """Stop a token working, for good."""
+    with create_app().extensions["db_sessions"].begin() as session:
+        try:
+            token_service.revoke(session, name)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"token '{name}' revoked")
 
 
 @cli.command()

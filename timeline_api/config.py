@@ -29,6 +29,8 @@ class Config:
     CACHE_MAX_AGE: int
     STATEMENT_TIMEOUT_MS: int
     DB_POOL_SIZE: int
+    READ_REQUIRES_TOKEN: bool
+    MAX_CONTENT_LENGTH: int
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -40,6 +42,8 @@ class Config:
             CACHE_MAX_AGE=_integer(environ, "CACHE_MAX_AGE", 60),
             STATEMENT_TIMEOUT_MS=_integer(environ, "STATEMENT_TIMEOUT_MS", 5000),
             DB_POOL_SIZE=_integer(environ, "DB_POOL_SIZE", 2),
+            READ_REQUIRES_TOKEN=_flag(environ, "READ_REQUIRES_TOKEN"),
+            MAX_CONTENT_LENGTH=_integer(environ, "MAX_CONTENT_LENGTH", 10 * 2**20),
         )
 
     def as_flask(self) -> dict[str, Any]:
@@ -58,6 +62,15 @@ def _integer(environ: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise ConfigError(f"{name} must not be negative, not {raw!r}.")
     return value
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false, not {raw!r}.")
 
 
 API_SETTINGS: dict[str, Any] = {

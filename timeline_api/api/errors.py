@@ -9,7 +9,11 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, NotFound
+
+from timeline_api.services.dataset import DatasetError
+from timeline_api.services.writes import Conflict
 
 PROBLEM_JSON = "application/problem+json"
 LOCATIONS = {"query": "parameter", "view_args": "parameter", "path": "parameter"}
@@ -17,12 +21,23 @@ LOCATIONS = {"query": "parameter", "view_args": "parameter", "path": "parameter"
 log = logging.getLogger(__name__)
 
 
-class InvalidParameter(Exception):
+class ProblemException(Exception):
+    """A domain error with its HTTP status; subclasses set `status` (and maybe headers)."""
+
+    status = 400
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidParameter(ProblemException):
     """A query parameter that is well formed but cannot be honoured (an unknown id, say)."""
 
-    def __init__(self, parameter: str, detail: str, status: int = 400) -> None:
-        super().__init__(detail)
-        self.parameter, self.detail, self.status = parameter, detail, status
+    def __init__(self, parameter: str, detail: str) -> None:
+        super().__init__(f"'{parameter}' {detail}")
+        self.parameter, self.reason = parameter, detail
 
 
 def problem(
@@ -75,10 +90,7 @@ def _lower(reason: str) -> str:
 def handle_http_exception(error: HTTPException) -> Response:
     """Every HTTP error, from abort(), routing (404, 405) or argument validation."""
     status = error.code or 500
-    if status >= 500:
-        original = getattr(error, "original_exception", None)
-        if original is not None:
-            log.exception("unhandled error", exc_info=original)
+    if status >= 500:  # Flask has logged the exception; the client learns nothing of it
         return problem(status, "The server failed to answer this request; it has been logged.")
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     data = getattr(error, "data", None) or {}
@@ -105,8 +117,37 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(InvalidParameter)
     def _invalid_parameter(error: InvalidParameter) -> Response:
-        errors = [{"parameter": error.parameter, "detail": error.detail}]
-        return problem(error.status, f"'{error.parameter}' {error.detail}", errors=errors)
+        errors = [{"parameter": error.parameter, "detail": error.reason}]
+        return problem(error.status, error.detail, errors=errors)
+
+    @app.errorhandler(ProblemException)
+    def _domain(error: ProblemException) -> Response:
+        return problem(error.status, error.detail, error.headers)
+
+    @app.errorhandler(DatasetError)
+    def _invalid_body(error: DatasetError) -> Response:
+        errors = [
+            {
+                "pointer": p.pointer or "/",
+                "detail": p.detail,
+                **({"at": p.place} if p.place else {}),
+            }
+            for p in error.problems
+        ]
+        return problem(
+            422,
+            f"'{errors[0]['pointer']}' {errors[0]['detail']}"
+            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+            errors=errors,
+        )
+
+    @app.errorhandler(Conflict)
+    def _duplicate(error: Conflict) -> Response:
+        return problem(409, str(error)[:1].upper() + str(error)[1:] + ".")
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_error: StaleDataError) -> Response:
+        return problem(412, "The record changed while this change was being made; GET it again.")
 
     @app.errorhandler(IntegrityError)
     def _conflict(_error: IntegrityError) -> Response:

@@ -101,7 +101,15 @@ class EventDetail(MethodView):
         The full record: actors with roles, countries, tags, citations with source and quote,
         alternative dates other sources claim, and links to related events.
         """
-        event = queries.detail(db.session(), id)
+        event = found(id)
         if event is None:
             abort(404, f"No event has the id '{id}'.")
         return event
+
+
+def found(id: str) -> Event | None:
+    """The event as its GET shows it, or None; 410 Gone when it was deleted."""
+    event = queries.detail(db.session(), id)
+    if event is not None and event.deleted_at is not None:
+        abort(410, f"The event '{id}' was deleted; an admin can restore it.")
+    return event

@@ -54,11 +54,18 @@ def _page(statement: Any, model: Any, args: ListArgs) -> Any:
     return body, 200, headers
 
 
-def _detail(model: Any, id: str, what: str) -> Any:
+def found(model: Any, id: str) -> Any:
+    """The record as its GET shows it (with its event count), or None."""
     record = queries.one(db.session(), model, id)
+    if record is not None:
+        record.event_count = queries.event_count(db.session(), record)
+    return record
+
+
+def _detail(model: Any, id: str, what: str) -> Any:
+    record = found(model, id)
     if record is None:
         abort(404, f"No {what} has the id '{id}'.")
-    record.event_count = queries.event_count(db.session(), record)
     return record
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from timeline_api.models.actors import Actor, ActorAlias, Country
+from timeline_api.models.audit import ApiToken, Revision
 from timeline_api.models.events import (
     AlternativeDate,
     Citation,
@@ -21,12 +22,14 @@ __all__ = [
     "Actor",
     "ActorAlias",
     "AlternativeDate",
+    "ApiToken",
     "Citation",
     "Country",
     "Event",
     "EventActor",
     "EventLink",
     "EventType",
+    "Revision",
     "Series",
     "SeriesPoint",
     "Source",

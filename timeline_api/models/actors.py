@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline_api.db import Base
-from timeline_api.models.common import Timestamps, one_of, slug_column
+from timeline_api.models.common import Timestamps, Versioned, one_of, slug_column
 
 ACTOR_KINDS = (
     "state",
@@ -28,7 +28,7 @@ class Country(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
-class Actor(Timestamps, Base):
+class Actor(Versioned, Timestamps, Base):
     __tablename__ = "actors"
     __table_args__ = (one_of("kind", ACTOR_KINDS, "kind"),)
 

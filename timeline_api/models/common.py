@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, DateTime, Dialect, String, TypeDecorator, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from timeline_api.dates import Precision
 
@@ -37,6 +38,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # SQLite's CURRENT_TIMESTAMP is UTC
         return value.astimezone(UTC)
+
+
+class Versioned:
+    """A counter SQLAlchemy checks and bumps on every UPDATE: a write based on a stale read
+    matches no row and fails (StaleDataError) instead of overwriting someone else's change."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class Timestamps:

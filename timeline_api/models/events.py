@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +22,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from timeline_api.dates import span_class
 from timeline_api.db import Base
 from timeline_api.models.actors import Actor, Country
-from timeline_api.models.common import PRECISIONS, Timestamps, one_of, slug_column
+from timeline_api.models.common import (
+    PRECISIONS,
+    Timestamps,
+    UTCDateTime,
+    Versioned,
+    one_of,
+    slug_column,
+)
 from timeline_api.models.sources import Source
 from timeline_api.models.tags import Tag
 from timeline_api.search import search_text
@@ -59,7 +66,7 @@ event_tags = Table(
 )
 
 
-class EventType(Base):
+class EventType(Versioned, Base):
     __tablename__ = "event_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +75,7 @@ class EventType(Base):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class Event(Timestamps, Base):
+class Event(Versioned, Timestamps, Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("earliest <= latest", name="span_ordered"),
@@ -101,6 +108,8 @@ class Event(Timestamps, Base):
     earliest: Mapped[date] = mapped_column(Date)
     latest: Mapped[date] = mapped_column(Date)
     span_class: Mapped[int] = mapped_column(SmallInteger)  # see dates.span_class
+    # Soft delete: hidden from lists, 410 on detail, restorable by an admin.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Folded words of title, summary and text; FTS5 (SQLite) or a tsvector (PostgreSQL)
     # indexes it, kept in sync by triggers and a generated column (see revision 0002).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")

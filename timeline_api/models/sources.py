@@ -6,10 +6,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeline_api.db import Base
-from timeline_api.models.common import PRECISIONS, Timestamps, one_of, slug_column
+from timeline_api.models.common import PRECISIONS, Timestamps, Versioned, one_of, slug_column
 
 
-class Source(Timestamps, Base):
+class Source(Versioned, Timestamps, Base):
     __tablename__ = "sources"
     __table_args__ = (one_of("published_precision", PRECISIONS, "published_precision"),)
 

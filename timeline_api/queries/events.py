@@ -92,7 +92,7 @@ def filtered(filters: EventFilters, dialect: str) -> Select[Event]:
 
 
 def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
+    found: list[ColumnElement[bool]] = [Event.deleted_at.is_(None)]
     # Partial dates are read at their widest: earliest..latest can overlap first..last.
     if filters.first is not None:
         found.append(Event.latest >= filters.first)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from timeline_api.models import (
@@ -114,9 +114,16 @@ def event_item(event: Event) -> Item:
     )
 
 
+def _number(value: Any) -> int | float:
+    """A stored Decimal as JSON writes numbers: 10, not "10.0000"."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
 def series_item(series: Series) -> Item:
     points = [
-        {"period": point.period, "value": point.value, **_quoted(point)} for point in series.points
+        {"period": point.period, "value": _number(point.value), **_quoted(point)}
+        for point in series.points
     ]
     return _compact(
         {
@@ -140,8 +147,14 @@ EVENT_LOADING = (
 )
 
 
-def export_dataset(session: Session, batch: int = 500) -> Iterator[tuple[str, Item]]:
-    """Every record as (list name, item), in the order a loader needs them."""
+def export_dataset(
+    session: Session, where: Sequence[ColumnElement[bool]] = (), batch: int = 500
+) -> Iterator[tuple[str, Item]]:
+    """Every record as (list name, item), in the order a loader needs them.
+
+    `where` narrows the events (deleted ones are never exported); links to events left out
+    are dropped, so that the export loads on its own.
+    """
     simple: list[tuple[str, Any, Any, Any]] = [
         ("countries", Country, country_item, Country.code),
         ("event_types", EventType, named_item, EventType.slug),
@@ -152,13 +165,16 @@ def export_dataset(session: Session, batch: int = 500) -> Iterator[tuple[str, It
     for name, model, to_item, order in simple:
         for record in session.scalars(select(model).order_by(order)):
             yield name, to_item(record)
-    events = select(Event).options(*EVENT_LOADING).order_by(Event.earliest, Event.id)
-    for event in session.scalars(events.execution_options(yield_per=batch)):
-        yield "events", event_item(event)
-    series = (
-        select(Series)
-        .options(selectinload(Series.points).selectinload(SeriesPoint.source))
-        .order_by(Series.slug)
-    )
-    for record in session.scalars(series):
+    visible = [Event.deleted_at.is_(None), *where]
+    kept = set(session.scalars(select(Event.slug).where(*visible))) if where else None
+    events = select(Event).where(*visible).options(*EVENT_LOADING)
+    for event in session.scalars(
+        events.order_by(Event.earliest, Event.id).execution_options(yield_per=batch)
+    ):
+        item = event_item(event)
+        if kept is not None and "links" in item:
+            item["links"] = [link for link in item["links"] if link["to"] in kept]
+        yield "events", _compact(item)
+    series = select(Series).options(selectinload(Series.points).selectinload(SeriesPoint.source))
+    for record in session.scalars(series.order_by(Series.slug)):
         yield "series", series_item(record)

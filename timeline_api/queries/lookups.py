@@ -85,7 +85,9 @@ def event_count(session: Session, record: Any) -> int:
     elif isinstance(record, Tag):
         statement = select(func.count()).where(event_tags.c.tag_id == record.id)
     else:
-        statement = select(func.count(Event.id)).where(Event.type_id == record.id)
+        statement = select(func.count(Event.id)).where(
+            Event.type_id == record.id, Event.deleted_at.is_(None)
+        )
     return session.scalar(statement) or 0
 
 

@@ -33,6 +33,9 @@ class ProblemItemSchema(Documented):
     detail = fields.String(
         metadata={"description": "Why it is wrong.", "example": "must not be after 'to'"}
     )
+    at = fields.String(
+        metadata={"description": "The line or row of an imported file.", "example": "row 3"}
+    )
 
 
 class ProblemSchema(Documented):

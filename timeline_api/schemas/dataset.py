@@ -1,58 +1,119 @@
-"""The data file format (docs/data-format.md): seed, export and import share it."""
+"""The data file format (docs/data-format.md): seed, export, import and write bodies share it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from timeline_api.models.actors import ACTOR_KINDS
 from timeline_api.models.events import LINK_KINDS, ROLES
+from timeline_api.schemas.common import Documented
 from timeline_api.schemas.fields import PartialDateField, country_code, slug
 
-TEXT = validate.Length(min=1)
 
-
-def _text(length: int | None = None, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=length), **kwargs)
-
-
-class NamedSchema(Schema):
-    id = slug()
-    name = _text(200, required=True)
-    description = _text(allow_none=True)
-
-
-class CountrySchema(Schema):
-    code = country_code(required=True)
-    name = _text(200, required=True)
-
-
-class ActorSchema(NamedSchema):
-    kind = fields.String(required=True, validate=validate.OneOf(ACTOR_KINDS))
-    country = country_code(allow_none=True)
-    aliases = fields.List(_text(200), load_default=list)
-
-
-class SourceSchema(Schema):
-    id = slug()
-    publisher = _text(200, required=True)
-    title = _text(500, required=True)
-    author = _text(200, allow_none=True)
-    url = fields.Url(allow_none=True, validate=validate.Length(max=2000))
-    published = PartialDateField(allow_none=True)
-    document = fields.String(
-        allow_none=True, validate=validate.Regexp(r"^[\w.-]+\.txt$", error="must be a .txt name")
+def _text(
+    description: str, example: Any, length: int | None = None, **kwargs: Any
+) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=1, max=length),
+        metadata={"description": description, "example": example},
+        **kwargs,
     )
-    description = _text(allow_none=True)
 
 
-class QuotedSchema(Schema):
-    """Something that cites a source: a quote word for word, or a note on what it supports."""
+def _optional(description: str, example: Any, length: int | None = None) -> fields.String:
+    return _text(description, example, length, allow_none=True)
 
-    source = slug()
-    quote = _text(allow_none=True)
-    note = _text(allow_none=True)
+
+def _date(description: str, example: str, **kwargs: Any) -> PartialDateField:
+    return PartialDateField(metadata={"description": description, "example": example}, **kwargs)
+
+
+def _list(inner: Any, description: str, **kwargs: Any) -> fields.List:  # type: ignore[type-arg]
+    return fields.List(inner, load_default=list, metadata={"description": description}, **kwargs)
+
+
+class NamedItemSchema(Documented):
+    """A named label."""
+
+    id = slug(description="Stable id: lowercase letters, digits, hyphens.", example="cyber")
+    name = _text("Name.", "Cyber operations", 200, required=True)
+    description = _optional("What it covers.", "Intrusions, attacks and their attribution.")
+
+
+class TagItemSchema(NamedItemSchema):
+    """A tag, as written and read."""
+
+
+class EventTypeItemSchema(NamedItemSchema):
+    """An event type, as written and read."""
+
+
+class CountryItemSchema(Documented):
+    """A country, as written and read."""
+
+    code = country_code(
+        required=True, metadata={"description": "ISO 3166-1 alpha-2.", "example": "TW"}
+    )
+    name = _text("English short name.", "Taiwan", 200, required=True)
+
+
+class ActorItemSchema(Documented):
+    """An actor, as written and read. Never a private individual."""
+
+    id = slug(description="Stable id.", example="icefcom")
+    name = _text(
+        "Name.", "Information, Communications and Electronic Force Command", 200, required=True
+    )
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(ACTOR_KINDS),
+        metadata={"description": ", ".join(ACTOR_KINDS) + ".", "example": "military_unit"},
+    )
+    country = country_code(
+        allow_none=True, metadata={"description": "ISO 3166-1 alpha-2.", "example": "TW"}
+    )
+    description = _optional("Who they are.", "Taiwan's cyber and electronic warfare command.")
+    aliases = _list(_text("An alias.", "ICEFCOM", 200), "Other names and spellings.")
+
+
+class SourceItemSchema(Documented):
+    """A source, as written and read."""
+
+    id = slug(description="Stable id.", example="intelnews-taiwan-soldiers-jailed-2025")
+    publisher = _text("Who published it.", "intelNews", 200, required=True)
+    title = _text("Title.", "Taiwan jails soldiers guarding president’s office", 500, required=True)
+    author = _optional("Author, if known.", "Joseph Fitsanakis", 200)
+    url = fields.Url(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={
+            "description": "Address; never a page republishing personal data.",
+            "example": "https://focustaiwan.tw/cross-strait/202506050011",
+        },
+    )
+    published = _date("Publication date, as precise as known.", "2025-03-31", allow_none=True)
+    document = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[\w.-]+\.txt$", error="must be a .txt name"),
+        metadata={
+            "description": "The stored document its quotes must occur in, word for word.",
+            "example": "002_e20ddba488680f31.txt",
+        },
+    )
+    description = _optional("Notes on the source.", None)
+
+
+class QuotedItemSchema(Documented):
+    """A reference to a source: the passage word for word, or a note on what it supports."""
+
+    source = slug(description="The source's id.", example="intelnews-taiwan-soldiers-jailed-2025")
+    quote = _optional(
+        "The passage, word for word; required for a stored document.",
+        "the court sentenced the soldiers to between 70 and 84 months in prison",
+    )
+    note = _optional("What it supports.", "Dates the court statement.")
 
     @validates_schema
     def _quote_or_note(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -60,9 +121,11 @@ class QuotedSchema(Schema):
             raise ValidationError("give a quote, a note, or both", "quote")
 
 
-class SpanSchema(Schema):
-    start = PartialDateField(required=True)
-    end = PartialDateField(allow_none=True)
+class SpanItemSchema(Documented):
+    """A start and an optional end, each YYYY, YYYY-MM or YYYY-MM-DD."""
+
+    start = _date("Start, as precise as the source allows.", "2022", required=True)
+    end = _date("End of a period; omit for an instant.", "2024", allow_none=True)
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -71,61 +134,94 @@ class SpanSchema(Schema):
             raise ValidationError("must not be before start", "end")
 
 
-class AlternativeDateSchema(SpanSchema, QuotedSchema):
-    pass
+class AlternativeDateItemSchema(SpanItemSchema, QuotedItemSchema):
+    """A date another source claims, kept to show the conflict."""
 
 
-class EventActorSchema(Schema):
-    actor = slug()
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+class EventActorItemSchema(Documented):
+    """An actor's role in an event."""
+
+    actor = slug(description="The actor's id.", example="icefcom")
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(ROLES),
+        metadata={"description": ", ".join(ROLES) + ".", "example": "target"},
+    )
 
 
-class LinkSchema(Schema):
-    to = slug()
-    kind = fields.String(required=True, validate=validate.OneOf(LINK_KINDS))
+class LinkItemSchema(Documented):
+    """ "This event <kind> the event `to`"."""
+
+    to = slug(description="The other event's id.", example="tw-four-soldiers-espionage-2022-2024")
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(LINK_KINDS),
+        metadata={"description": ", ".join(LINK_KINDS) + ".", "example": "follows"},
+    )
 
 
-class EventSchema(SpanSchema):
-    id = slug()
-    title = _text(300, required=True)
-    summary = _text(required=True)
-    text = _text(allow_none=True)
-    type = slug()
-    importance = fields.Integer(required=True, validate=validate.Range(1, 5), strict=True)
-    is_approximate = fields.Boolean(load_default=False)
-    date_note = _text(allow_none=True)
-    actors = fields.List(fields.Nested(EventActorSchema), load_default=list)
-    countries = fields.List(country_code(), load_default=list)
-    tags = fields.List(slug(), load_default=list)
+class EventItemSchema(SpanItemSchema):
+    """An event, as written and read: every field validated, unknown fields refused."""
+
+    id = slug(description="Stable id.", example="tw-four-soldiers-sentenced-2025")
+    title = _text("Short title.", "Taipei court jails four soldiers for spying", 300, required=True)
+    summary = _text(
+        "One or two sentences.", "The Taipei District Court sentenced ...", required=True
+    )
+    text = _optional("Longer text.", None)
+    type = slug(description="An event type's id.", example="court-ruling")
+    importance = fields.Integer(
+        required=True,
+        validate=validate.Range(1, 5),
+        strict=True,
+        metadata={"description": "1 (minor) to 5 (major).", "example": 4},
+    )
+    is_approximate = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The date is a best estimate.", "example": False},
+    )
+    date_note = _optional("How the date is known.", "Court statement, via AFP.")
+    actors = _list(fields.Nested(EventActorItemSchema), "Actors and their roles.")
+    countries = _list(country_code(), "ISO 3166-1 alpha-2 codes.")
+    tags = _list(slug(), "Tag ids.")
     citations = fields.List(
-        fields.Nested(QuotedSchema),
+        fields.Nested(QuotedItemSchema),
         required=True,
         validate=validate.Length(min=1, error="every event needs at least one citation"),
+        metadata={"description": "At least one source."},
     )
-    alternative_dates = fields.List(fields.Nested(AlternativeDateSchema), load_default=list)
-    links = fields.List(fields.Nested(LinkSchema), load_default=list)
+    alternative_dates = _list(
+        fields.Nested(AlternativeDateItemSchema), "Dates other sources claim."
+    )
+    links = _list(fields.Nested(LinkItemSchema), "Links to other events.")
 
 
-class PointSchema(QuotedSchema):
-    period = PartialDateField(required=True)
-    value = fields.Decimal(required=True, allow_nan=False)
+class PointItemSchema(QuotedItemSchema):
+    """One value of a series, citing its source."""
+
+    period = _date("The year, month or day.", "2024", required=True)
+    value = fields.Decimal(
+        required=True, allow_nan=False, metadata={"description": "The value.", "example": 64}
+    )
 
 
-class SeriesSchema(Schema):
-    id = slug()
-    title = _text(300, required=True)
-    description = _text(allow_none=True)
-    unit = _text(100, required=True)
-    points = fields.List(fields.Nested(PointSchema), load_default=list)
+class SeriesItemSchema(Documented):
+    """A series, as written and read, with all its points."""
+
+    id = slug(description="Stable id.", example="tw-nsb-chinese-espionage-prosecutions")
+    title = _text("Title.", "People prosecuted for Chinese espionage in Taiwan", 300, required=True)
+    description = _optional("What is counted.", None)
+    unit = _text("Unit of the values.", "people", 100, required=True)
+    points = _list(fields.Nested(PointItemSchema), "The values, any order.")
 
 
-class DatasetSchema(Schema):
-    """A whole file; each list in the order it must be loaded."""
+class DatasetSchema(Documented):
+    """A whole data file; each list in the order it must be loaded."""
 
-    countries = fields.List(fields.Nested(CountrySchema), load_default=list)
-    event_types = fields.List(fields.Nested(NamedSchema), load_default=list)
-    tags = fields.List(fields.Nested(NamedSchema), load_default=list)
-    sources = fields.List(fields.Nested(SourceSchema), load_default=list)
-    actors = fields.List(fields.Nested(ActorSchema), load_default=list)
-    events = fields.List(fields.Nested(EventSchema), load_default=list)
-    series = fields.List(fields.Nested(SeriesSchema), load_default=list)
+    countries = _list(fields.Nested(CountryItemSchema), "Countries.")
+    event_types = _list(fields.Nested(EventTypeItemSchema), "Event types.")
+    tags = _list(fields.Nested(TagItemSchema), "Tags.")
+    sources = _list(fields.Nested(SourceItemSchema), "Sources.")
+    actors = _list(fields.Nested(ActorItemSchema), "Actors.")
+    events = _list(fields.Nested(EventItemSchema), "Events.")
+    series = _list(fields.Nested(SeriesItemSchema), "Series.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,19 +17,21 @@ from sqlalchemy.orm import Session
 from timeline_api.models import Actor, Country, Event, EventType, Source, Tag
 from timeline_api.queries import export
 from timeline_api.schemas.dataset import DatasetSchema
-from timeline_api.services import records
+from timeline_api.services import history, records
 from timeline_api.services.documents import document_text, quote_is_verbatim
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file: where (a JSON pointer) and why."""
+    """One thing wrong with a file: where (a JSON pointer, and a line or row) and why."""
 
     pointer: str
     detail: str
+    place: str | None = None  # "line 7", "row 3": where the file has lines or rows
 
     def __str__(self) -> str:
-        return f"{self.pointer}: {self.detail}"
+        where = f"{self.place}: " if self.place else ""
+        return f"{where}{self.pointer or '/'}: {self.detail}"
 
 
 class DatasetError(Exception):
@@ -50,7 +52,11 @@ class Summary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(+self.created or +self.updated)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        """Counts per list, leaving out lists with none."""
+        return {name: dict(+getattr(self, name)) for name in ("created", "updated", "unchanged")}
 
 
 def read_file(path: Path) -> Any:
@@ -64,10 +70,10 @@ def read_file(path: Path) -> Any:
         raise DatasetError([Problem("", f"cannot read {path}: {error}")]) from None
 
 
-def load(session: Session, raw: Any) -> Summary:
+def load(session: Session, raw: Any, author: str = "import") -> Summary:
     """Validate `raw` whole, then write it in the session's transaction (caller commits)."""
     data = validate(session, raw)
-    return apply(session, data)
+    return apply(session, data, author)
 
 
 def validate(session: Session, raw: Any) -> dict[str, Any]:
@@ -197,40 +203,97 @@ def _quoted(data: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
             yield f"/series/{index}/points/{n}", point
 
 
-def apply(session: Session, data: dict[str, Any]) -> Summary:
-    """Upsert every item by id; an item equal to what is stored is left untouched."""
-    summary = Summary()
-    unchanged: set[str] = set()
-    for name in ("countries", "event_types", "tags", "sources", "actors", "events", "series"):
-        unchanged |= _upsert_list(session, name, data[name], summary)
-    relinked = records.link_events(session, data["events"]) & unchanged
-    summary.unchanged["events"] -= len(relinked)
-    summary.updated["events"] += len(relinked)
+ORDER = ("countries", "event_types", "tags", "sources", "actors", "events", "series")
+
+
+@dataclass
+class _Changes:
+    """What a load changed, remembered so that each change gets its revision at the end."""
+
+    before: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    actions: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def apply(
+    session: Session,
+    data: dict[str, Any],
+    author: str = "import",
+    on_item: Callable[[], Any] | None = None,
+) -> Summary:
+    """Upsert every item by id; an item equal to what is stored is left untouched.
+
+    Every created or changed record gets a revision by `author`.
+    """
+    summary, changes = Summary(), _Changes()
+    for name in ORDER:
+        _upsert_list(session, name, data[name], summary, changes, on_item)
+    for slug in records.link_events(session, data["events"]):
+        changes.actions.setdefault(("events", slug), "relinked")
+    _count_relinked(summary, changes)
     session.flush()
+    _keep_revisions(session, changes, author)
     return summary
 
 
+def _count_relinked(summary: Summary, changes: _Changes) -> None:
+    """Events whose only change was their links were counted unchanged; count them updated."""
+    relinked = [key for key, action in changes.actions.items() if action == "relinked"]
+    summary.unchanged["events"] -= len(relinked)
+    summary.updated["events"] += len(relinked)
+    for key in relinked:
+        changes.actions[key] = "update"
+
+
+def _keep_revisions(session: Session, changes: _Changes, author: str) -> None:
+    for name in ORDER:
+        keys = [key for kind_name, key in changes.actions if kind_name == name]
+        kind = records.KINDS[name]
+        stored = records.find(session, kind, keys)
+        for key in keys:
+            history.record(
+                session,
+                name,
+                key,
+                changes.actions[(name, key)],
+                author,
+                changes.before.get((name, key)),
+                kind.to_item(stored[key]),
+            )
+    session.flush()
+
+
 def _upsert_list(
-    session: Session, name: str, items: list[dict[str, Any]], summary: Summary
-) -> set[str]:
-    """Create or update each item; the ids of events left as they were."""
+    session: Session,
+    name: str,
+    items: list[dict[str, Any]],
+    summary: Summary,
+    changes: _Changes,
+    on_item: Callable[[], Any] | None,
+) -> None:
+    """Create or update each item, remembering what each change replaced."""
     kind = records.KINDS[name]
     schema: Schema = DatasetSchema().fields[name].inner.schema  # type: ignore[attr-defined]
     existing = records.find(session, kind, [item[_key(name)] for item in items])
-    unchanged = set()
     for item in items:
-        record = existing.get(item[_key(name)])
+        if on_item is not None:
+            on_item()
+        key = item[_key(name)]
+        record = existing.get(key)
         if record is None:
             session.add(kind.create(session, item))
             summary.created[name] += 1
-        elif _same(schema, kind.to_item(record), item):
+            changes.actions[(name, key)] = "create"
+            session.flush()
+            continue
+        before = kind.to_item(record)
+        changes.before[(name, key)] = before
+        if _same(schema, before, item):
             summary.unchanged[name] += 1
-            unchanged.add(item[_key(name)])
         else:
             kind.fill(session, record, item)
             summary.updated[name] += 1
+            changes.actions[(name, key)] = "update"
         session.flush()
-    return unchanged if name == "events" else set()
 
 
 def _same(schema: Schema, stored: dict[str, Any], loaded: dict[str, Any]) -> bool:

@@ -1,0 +1,79 @@
+"""Which resources can be edited over HTTP, and how each is loaded as its GET shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from timeline_api import db
+from timeline_api.api import events, lookups, series, writes
+from timeline_api.models import Actor, EventType, Source, Tag
+from timeline_api.queries import lookups as lookup_queries
+from timeline_api.schemas import dataset as bodies
+from timeline_api.schemas import lookups as details
+from timeline_api.schemas.events import EventDetailSchema
+from timeline_api.schemas.series import SeriesDetailSchema
+
+
+def _series(id: str) -> Any:
+    return lookup_queries.series(db.session(), id)
+
+
+RESOURCES = (
+    writes.Resource(
+        "events",
+        "event",
+        events.blp,
+        bodies.EventItemSchema,
+        EventDetailSchema,
+        events.found,
+        "events.EventDetail",
+    ),
+    writes.Resource(
+        "actors",
+        "actor",
+        lookups.actors,
+        bodies.ActorItemSchema,
+        details.ActorDetailSchema,
+        lambda id: lookups.found(Actor, id),
+        "actors.ActorDetail",
+    ),
+    writes.Resource(
+        "sources",
+        "source",
+        lookups.sources,
+        bodies.SourceItemSchema,
+        details.SourceDetailSchema,
+        lambda id: lookups.found(Source, id),
+        "sources.SourceDetail",
+    ),
+    writes.Resource(
+        "tags",
+        "tag",
+        lookups.tags,
+        bodies.TagItemSchema,
+        details.TagDetailSchema,
+        lambda id: lookups.found(Tag, id),
+        "tags.TagDetail",
+    ),
+    writes.Resource(
+        "event_types",
+        "event type",
+        lookups.event_types,
+        bodies.EventTypeItemSchema,
+        details.EventTypeDetailSchema,
+        lambda id: lookups.found(EventType, id),
+        "event-types.EventTypeDetail",
+    ),
+    writes.Resource(
+        "series",
+        "series",
+        series.blp,
+        bodies.SeriesItemSchema,
+        SeriesDetailSchema,
+        _series,
+        "series.SeriesDetail",
+    ),
+)
+
+for resource in RESOURCES:  # once, at import: routes belong to the module-level blueprints
+    writes.register(resource)

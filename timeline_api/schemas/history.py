@@ -1,0 +1,102 @@
+"""Revisions: a record's history and the changes feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
+from timeline_api.schemas.paging import cursor_field, limit_field
+
+RECORD = {"id": "tw-four-soldiers-sentenced-2025", "title": "…", "start": "2025-03-26"}
+
+
+class RevisionSchema(Documented):
+    """One change to one record."""
+
+    id = fields.Integer(
+        metadata={
+            "description": "The change id: increases with every change anywhere.",
+            "example": 212,
+        }
+    )
+    record_type = fields.String(
+        metadata={
+            "description": "events, actors, sources, tags, event_types, series or countries.",
+            "example": "events",
+        }
+    )
+    record_id = fields.String(
+        metadata={"description": "The record's id.", "example": "tw-four-soldiers-sentenced-2025"}
+    )
+    action = fields.String(
+        metadata={"description": "create, update, delete or restore.", "example": "update"}
+    )
+    author = fields.String(
+        metadata={
+            "description": "The token's name, or `seed`/`import` for loads.",
+            "example": "desk",
+        }
+    )
+    at = fields.DateTime(
+        attribute="created_at",
+        metadata={"description": "When it was made (UTC).", "example": "2026-11-23T11:00:00+00:00"},
+    )
+    before = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The record before, in the data-file format; null when created.",
+            "example": RECORD,
+        },
+    )
+    after = fields.Dict(
+        allow_none=True,
+        metadata={"description": "The record after; null when deleted.", "example": RECORD},
+    )
+
+
+class HistoryQuery(Documented):
+    """Page through revisions, oldest first."""
+
+    limit = limit_field(100)
+    cursor = cursor_field()
+
+
+class SinceField(fields.Field[Any]):
+    """A change id, or an ISO 8601 timestamp."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = str(value).strip()
+        if text.isdigit():
+            return int(text)
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(
+                "must be a change id (a whole number) or an ISO 8601 timestamp"
+            ) from None
+        if moment.tzinfo is None:
+            raise ValidationError("needs a time zone, e.g. 2026-11-23T10:00:00Z")
+        return moment
+
+
+class ChangesQuery(HistoryQuery):
+    """What changed since a change id or a moment, oldest first."""
+
+    since = SinceField(
+        metadata={
+            "description": "Only changes after this change id (as `meta.last_id` gave it) or this "
+            "ISO 8601 moment with a time zone. Without it, every change from the start.",
+            "example": "2026-11-23T10:00:00Z",
+        }
+    )
+
+
+class HistoryPageSchema(Documented):
+    """A page of revisions."""
+
+    data = fields.List(fields.Nested(RevisionSchema), metadata={"description": "Revisions."})
+    meta = fields.Nested(PageMetaSchema, metadata={"description": "Totals and paging."})
+    links = fields.Nested(PageLinksSchema, metadata={"description": "This page and the next."})
