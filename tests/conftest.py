@@ -25,7 +25,9 @@ from timeline_api.cli import SEED_FILE
 from timeline_api.services import dataset
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-SCHEMAS = {"empty": "timeline_test_empty", "seeded": "timeline_test_seeded"}
+# One pair of schemas per test process, so that runs side by side never share a database.
+RUN = f"{os.getpid()}"
+SCHEMAS = {"empty": f"timeline_test_empty_{RUN}", "seeded": f"timeline_test_seeded_{RUN}"}
 
 
 @dataclass(frozen=True)
@@ -51,18 +53,20 @@ def seed(url: str) -> None:
     app.extensions["db_engine"].dispose()
 
 
-def reset_schema(schema: str) -> None:
+def reset_schema(schema: str, create: bool = True) -> None:
+    """Drop `schema` with everything in it, and (by default) make it anew, empty."""
     engine = create_engine(os.environ["TEST_DATABASE_URL"])
     with engine.begin() as connection:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        if create:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def databases(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> TestDatabases:
+) -> Iterator[TestDatabases]:
     urls = {}
     for name, schema in SCHEMAS.items():
         if request.param == "sqlite":
@@ -73,7 +77,10 @@ def databases(
             urls[name] = postgres_url(schema)
         migrate.upgrade(urls[name])
     seed(urls["seeded"])
-    return TestDatabases(request.param, urls)
+    yield TestDatabases(request.param, urls)
+    if request.param == "postgresql":
+        for schema in SCHEMAS.values():
+            reset_schema(schema, create=False)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from timeline_api.services import tokens
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
@@ -20,12 +23,14 @@ DOCUMENTED_BASE = "http://127.0.0.1:8000"
 def shell_examples() -> list[tuple[str, int]]:
     """(command, expected status) for each line of the README's ```sh blocks using curl.
 
-    The status is 200 unless the prose just before the block names another, e.g. "a `400`".
+    The status is 200 unless the prose just before the block names another: the one after
+    "answers" if it says so, else the first it mentions, e.g. "get a `400`".
     """
     text = README.read_text(encoding="utf-8")
     examples = []
     for match in re.finditer(r"(?P<prose>(?:[^\n]+\n)+)\n```sh\n(?P<code>.*?)```", text, re.S):
-        statuses = re.findall(r"`(\d{3})`", match["prose"])
+        prose = match["prose"]
+        statuses = re.findall(r"answers\s+`(\d{3})`", prose) or re.findall(r"`(\d{3})`", prose)
         expected = int(statuses[0]) if statuses else 200
         for line in match["code"].splitlines():
             if line.startswith("curl "):
@@ -36,6 +41,17 @@ def shell_examples() -> list[tuple[str, int]]:
 
 
 EXAMPLES = shell_examples()
+
+
+@pytest.fixture
+def token(seeded_app: Flask) -> str:
+    """A write token, as `timeline-api tokens create` would print it."""
+    with seeded_app.app_context():
+        session = seeded_app.extensions["db_sessions"]()
+        _record, plain = tokens.create(session, "readme", "write")
+        session.commit()
+        session.close()
+    return plain
 
 
 @pytest.fixture
@@ -59,12 +75,16 @@ def test_readme_has_an_example_for_each_use() -> None:
         "/v1/series/",
         "q=",
         "If-None-Match",
+        "-X POST",
+        "If-Match",
+        "/history",
+        "/v1/changes",
     ):
         assert use in commands, f"the README shows no curl example with {use}"
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
-def test_curl_examples_work_when_pasted(live_url: str, tmp_path: Path) -> None:
+def test_curl_examples_work_when_pasted(live_url: str, token: str, tmp_path: Path) -> None:
     script = []
     for command, expected in EXAMPLES:
         command = command.replace(DOCUMENTED_BASE, live_url)
@@ -74,6 +94,7 @@ def test_curl_examples_work_when_pasted(live_url: str, tmp_path: Path) -> None:
     result = subprocess.run(
         ["bash", "-c", "set -e\n" + "\n".join(script)],
         cwd=tmp_path,
+        env={**os.environ, "TOKEN": token},
         capture_output=True,
         text=True,
         timeout=60,

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_FORMS = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+# ASCII digits only: \d would also accept full-width and other Unicode digits.
+_FORMS = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$")
 
 
 class Precision(enum.StrEnum):
@@ -71,7 +72,7 @@ def parse_partial_date(text: str) -> PartialDate:
     if year < 1:
         raise InvalidDate(f"is not a date: got {text!r}; the year must be 0001 or later")
     try:
-        date(year, month or 1, day or 1)
+        date(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError as error:
         raise InvalidDate(f"is not a real date: got {text!r} ({error})") from None
     return PartialDate(year, month, day)
