@@ -30,6 +30,11 @@ class Parser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = VALIDATION_STATUS
 
 
+def path_id(what: str, example: str) -> dict[str, Any]:
+    """The documentation of an `{id}` path parameter."""
+    return {"in": "path", "name": "id", "description": f"The {what}'s id.", "example": example}
+
+
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # untyped library
     ARGUMENTS_PARSER = Parser()
 

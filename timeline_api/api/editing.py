@@ -27,6 +27,7 @@ RESOURCES = (
         EventDetailSchema,
         events.found,
         "events.EventDetail",
+        "tw-four-soldiers-sentenced-2025",
     ),
     writes.Resource(
         "actors",
@@ -36,6 +37,7 @@ RESOURCES = (
         details.ActorDetailSchema,
         lambda id: lookups.found(Actor, id),
         "actors.ActorDetail",
+        "icefcom",
     ),
     writes.Resource(
         "sources",
@@ -45,6 +47,7 @@ RESOURCES = (
         details.SourceDetailSchema,
         lambda id: lookups.found(Source, id),
         "sources.SourceDetail",
+        "intelnews-taiwan-soldiers-jailed-2025",
     ),
     writes.Resource(
         "tags",
@@ -54,6 +57,7 @@ RESOURCES = (
         details.TagDetailSchema,
         lambda id: lookups.found(Tag, id),
         "tags.TagDetail",
+        "cyber",
     ),
     writes.Resource(
         "event_types",
@@ -63,6 +67,7 @@ RESOURCES = (
         details.EventTypeDetailSchema,
         lambda id: lookups.found(EventType, id),
         "event-types.EventTypeDetail",
+        "court-ruling",
     ),
     writes.Resource(
         "series",
@@ -72,6 +77,7 @@ RESOURCES = (
         SeriesDetailSchema,
         _series,
         "series.SeriesDetail",
+        "tw-nsb-chinese-espionage-prosecutions",
     ),
 )
 

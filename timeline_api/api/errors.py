@@ -59,7 +59,11 @@ def validation_errors(messages: dict[str, Any]) -> list[dict[str, str]]:
     for location, fields in messages.items():
         member = LOCATIONS.get(location, "pointer")
         for path, reason in _walk(fields, ()):
-            name = ".".join(path) if member == "parameter" else "/" + "/".join(path)
+            if member == "parameter":  # `?tag=a&tag=B`: the parameter is `tag`, say which value
+                name, values = path[0], [part for part in path[1:] if part.isdigit()]
+                reason = f"{reason} (value {int(values[0]) + 1})" if values else reason
+            else:
+                name = "/" + "/".join(path)
             errors.append({member: name, "detail": reason})
     return errors
 

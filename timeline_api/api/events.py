@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from timeline_api import db
 from timeline_api.api import csv_format
-from timeline_api.api.base import Blueprint
+from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.errors import InvalidParameter
 from timeline_api.api.paging import envelope
 from timeline_api.models import Actor, Event, EventType, Tag
@@ -36,6 +36,15 @@ CSV_DOC = {
             }
         }
     }
+}
+
+
+LIST_HEADERS = {
+    "Link": {"description": 'The next page: `<url>; rel="next"`.', "schema": {"type": "string"}},
+    "X-Total-Count": {
+        "description": "Events matching the filters (absent when more than 10,000).",
+        "schema": {"type": "integer"},
+    },
 }
 
 
@@ -66,20 +75,7 @@ def events_page(filters: EventFilters) -> Any:
 @blp.route("")
 class EventList(MethodView):
     @blp.arguments(EventQuery, location="query", as_kwargs=False)
-    @blp.response(
-        200,
-        EventPageSchema,
-        headers={
-            "Link": {
-                "description": 'The next page: `<url>; rel="next"`.',
-                "schema": {"type": "string"},
-            },
-            "X-Total-Count": {
-                "description": "Events matching the filters.",
-                "schema": {"type": "integer"},
-            },
-        },
-    )
+    @blp.response(200, EventPageSchema, headers=LIST_HEADERS)
     @blp.doc(**CSV_DOC)
     def get(self, filters: EventFilters) -> Any:
         """List events
@@ -92,7 +88,10 @@ class EventList(MethodView):
         return events_page(filters)
 
 
-@blp.route("/<string:id>")
+EVENT_ID = path_id("event", "tw-four-soldiers-sentenced-2025")
+
+
+@blp.route("/<string:id>", parameters=[EVENT_ID])
 class EventDetail(MethodView):
     @blp.response(200, EventDetailSchema)
     def get(self, id: str) -> Event:

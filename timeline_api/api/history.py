@@ -14,11 +14,9 @@ from timeline_api.api.base import Blueprint
 from timeline_api.api.errors import InvalidParameter
 from timeline_api.api.paging import envelope
 from timeline_api.models import Revision
-from timeline_api.queries.paging import Order, fetch_page
+from timeline_api.queries.paging import CHANGES, fetch_page
 from timeline_api.schemas.history import ChangesQuery, HistoryPageSchema
 from timeline_api.schemas.paging import decode_cursor
-
-BY_ID = Order("change", ((Revision.id, False),))
 
 blp = Blueprint(
     "changes",
@@ -36,7 +34,7 @@ def _after(query: dict[str, Any]) -> Any:
     if not cursor:
         return None
     try:
-        return decode_cursor(cursor, BY_ID)
+        return decode_cursor(cursor, CHANGES)
     except ValidationError as error:
         raise InvalidParameter("cursor", str(error.messages[0])) from None
 
@@ -45,8 +43,8 @@ def history_page(record_type: str, record_id: str, query: dict[str, Any]) -> Any
     statement = select(Revision).where(
         Revision.record_type == record_type, Revision.record_id == record_id
     )
-    page = fetch_page(db.session(), statement, BY_ID, query["limit"], _after(query))
-    body, headers = envelope(page, {BY_ID.name: BY_ID})
+    page = fetch_page(db.session(), statement, CHANGES, query["limit"], _after(query))
+    body, headers = envelope(page, {CHANGES.name: CHANGES})
     return body, 200, headers
 
 
@@ -66,6 +64,6 @@ class Changes(MethodView):
             statement = statement.where(Revision.created_at > since)
         elif since is not None:
             statement = statement.where(Revision.id > since)
-        page = fetch_page(db.session(), statement, BY_ID, query["limit"], _after(query))
-        body, headers = envelope(page, {BY_ID.name: BY_ID})
+        page = fetch_page(db.session(), statement, CHANGES, query["limit"], _after(query))
+        body, headers = envelope(page, {CHANGES.name: CHANGES})
         return body, 200, headers

@@ -10,8 +10,8 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from timeline_api import db
-from timeline_api.api.base import Blueprint
-from timeline_api.api.events import events_page
+from timeline_api.api.base import Blueprint, path_id
+from timeline_api.api.events import CSV_DOC, LIST_HEADERS, events_page
 from timeline_api.api.paging import envelope
 from timeline_api.models import Actor, EventType, Source, Tag
 from timeline_api.queries import lookups as queries
@@ -46,6 +46,10 @@ countries = Blueprint(
     description=("Countries events and actors refer to (ISO 3166-1 alpha-2)."),
 )
 BLUEPRINTS = (actors, sources, tags, event_types, countries)
+ACTOR_ID = path_id("actor", "icefcom")
+SOURCE_ID = path_id("source", "intelnews-taiwan-soldiers-jailed-2025")
+TAG_ID = path_id("tag", "cyber")
+EVENT_TYPE_ID = path_id("event type", "court-ruling")
 
 
 def _page(statement: Any, model: Any, args: ListArgs) -> Any:
@@ -85,18 +89,22 @@ class ActorList(MethodView):
         return _page(statement, Actor, args)
 
 
-@actors.route("/<string:id>")
+@actors.route("/<string:id>", parameters=[ACTOR_ID])
 class ActorDetail(MethodView):
     @actors.response(200, schemas.ActorDetailSchema)
     def get(self, id: str) -> Any:
-        """Get one actor"""
+        """Get one actor
+
+        Name, kind, country, aliases, and how many events name it.
+        """
         return _detail(Actor, id, "actor")
 
 
-@actors.route("/<string:id>/events")
+@actors.route("/<string:id>/events", parameters=[ACTOR_ID])
 class ActorEvents(MethodView):
     @actors.arguments(EventQuery, location="query", as_kwargs=False)
-    @actors.response(200, EventPageSchema)
+    @actors.response(200, EventPageSchema, headers=LIST_HEADERS)
+    @actors.doc(**CSV_DOC)
     def get(self, filters: EventFilters, id: str) -> Any:
         """List an actor's events
 
@@ -115,15 +123,22 @@ class SourceList(MethodView):
     )
     @sources.response(200, schemas.page_schema(schemas.SourceSchema, "sources"))
     def get(self, args: ListArgs) -> Any:
-        """List sources"""
+        """List sources
+
+        The documents and pages events cite, in id order; `q` searches title, publisher
+        and author.
+        """
         return _page(queries.sources(args.filters.get("q")), Source, args)
 
 
-@sources.route("/<string:id>")
+@sources.route("/<string:id>", parameters=[SOURCE_ID])
 class SourceDetail(MethodView):
     @sources.response(200, schemas.SourceDetailSchema)
     def get(self, id: str) -> Any:
-        """Get one source"""
+        """Get one source
+
+        Publisher, title, author, address and date, and how many events cite it.
+        """
         return _detail(Source, id, "source")
 
 
@@ -132,15 +147,21 @@ class TagList(MethodView):
     @tags.arguments(list_query(Tag, "tags"), location="query")
     @tags.response(200, schemas.page_schema(schemas.TagSchema, "tags"))
     def get(self, args: ListArgs) -> Any:
-        """List tags"""
+        """List tags
+
+        Every tag, in id order.
+        """
         return _page(select(Tag), Tag, args)
 
 
-@tags.route("/<string:id>")
+@tags.route("/<string:id>", parameters=[TAG_ID])
 class TagDetail(MethodView):
     @tags.response(200, schemas.TagDetailSchema)
     def get(self, id: str) -> Any:
-        """Get one tag"""
+        """Get one tag
+
+        The tag, and how many events carry it.
+        """
         return _detail(Tag, id, "tag")
 
 
@@ -149,15 +170,21 @@ class EventTypeList(MethodView):
     @event_types.arguments(list_query(EventType, "event types"), location="query")
     @event_types.response(200, schemas.page_schema(schemas.EventTypeSchema, "event types"))
     def get(self, args: ListArgs) -> Any:
-        """List event types"""
+        """List event types
+
+        Every kind of event, in id order.
+        """
         return _page(select(EventType), EventType, args)
 
 
-@event_types.route("/<string:id>")
+@event_types.route("/<string:id>", parameters=[EVENT_TYPE_ID])
 class EventTypeDetail(MethodView):
     @event_types.response(200, schemas.EventTypeDetailSchema)
     def get(self, id: str) -> Any:
-        """Get one event type"""
+        """Get one event type
+
+        The type, and how many events are of it.
+        """
         return _detail(EventType, id, "event type")
 
 
@@ -165,5 +192,8 @@ class EventTypeDetail(MethodView):
 class CountryList(MethodView):
     @countries.response(200, schemas.CountryListSchema)
     def get(self) -> Any:
-        """List countries"""
+        """List countries
+
+        Every country an event or actor refers to, by ISO 3166-1 alpha-2 code.
+        """
         return {"data": queries.countries(db.session())}

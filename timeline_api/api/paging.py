@@ -27,7 +27,7 @@ def envelope(page: Page[T], orders: dict[str, Any]) -> tuple[dict[str, Any], dic
     """The body members and headers of a page: data, meta, links, Link, X-Total-Count."""
     cursor = encode_cursor(orders[page.order], page.next_key) if page.next_key is not None else None
     next_url = _url(cursor) if cursor else None
-    headers = {"X-Total-Count": str(page.total)}
+    headers = {} if page.total is None else {"X-Total-Count": str(page.total)}
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
     body = {

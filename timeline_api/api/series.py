@@ -8,7 +8,7 @@ from flask import abort
 from flask.views import MethodView
 
 from timeline_api import db
-from timeline_api.api.base import Blueprint
+from timeline_api.api.base import Blueprint, path_id
 from timeline_api.models import Series
 from timeline_api.queries import lookups as queries
 from timeline_api.schemas.series import SeriesDetailSchema, SeriesListSchema
@@ -25,15 +25,24 @@ blp = Blueprint(
 class SeriesList(MethodView):
     @blp.response(200, SeriesListSchema)
     def get(self) -> Any:
-        """List series"""
+        """List series
+
+        Every series of numbers over time, without their points.
+        """
         return {"data": queries.all_series(db.session())}
 
 
-@blp.route("/<string:id>")
+SERIES_ID = path_id("series", "tw-nsb-chinese-espionage-prosecutions")
+
+
+@blp.route("/<string:id>", parameters=[SERIES_ID])
 class SeriesDetail(MethodView):
     @blp.response(200, SeriesDetailSchema)
     def get(self, id: str) -> Series:
-        """Get one series with its points"""
+        """Get one series with its points
+
+        The points come oldest first, each with its period, value and source.
+        """
         series = queries.series(db.session(), id)
         if series is None:
             abort(404, f"No series has the id '{id}'.")

@@ -16,7 +16,7 @@ from marshmallow import Schema
 
 from timeline_api import db
 from timeline_api.api.auth import SECURITY, author, requires
-from timeline_api.api.base import Blueprint
+from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.errors import ProblemException
 from timeline_api.api.history import history_page
 from timeline_api.models import Revision
@@ -24,6 +24,12 @@ from timeline_api.schemas.history import HistoryPageSchema, HistoryQuery
 from timeline_api.services import writes
 
 BODY_TYPES = ("application/json", "application/merge-patch+json")
+REVISION = {
+    "in": "path",
+    "name": "revision",
+    "description": "A change id from the history.",
+    "example": 42,
+}
 
 
 class PreconditionFailed(ProblemException):
@@ -49,6 +55,7 @@ class Resource:
     detail: type[Schema]  # the GET detail schema
     load: Callable[[str], Any]  # the record as GET shows it, or None; 410 when deleted
     endpoint: str  # the GET detail endpoint, for Location
+    example: str  # an id, for the docs
 
 
 def representation(resource: Resource, record: Any) -> Response:
@@ -98,6 +105,11 @@ def _answer(resource: Resource, record: Any, status: int = 200) -> Response:
 
 def _public_id(record: Any) -> str:
     return getattr(record, "slug", None) or record.code  # type: ignore[no-any-return]
+
+
+def _a(what: str) -> str:
+    """ "an event", "a tag"."""
+    return ("an " if what[0] in "aeiou" else "a ") + what
 
 
 def _docs(
@@ -159,7 +171,7 @@ def register(resource: Resource) -> None:
         blp.doc(
             **_docs(
                 resource,
-                f"Create a {what}",
+                f"Create {_a(what)}",
                 f"Needs a `write` token. The body is a {what} in the data-file format; every "
                 "field is validated, references must exist, unknown fields are refused (422).",
             )
@@ -174,7 +186,7 @@ def register(resource: Resource) -> None:
             blp.doc(
                 **_docs(
                     resource,
-                    f"Replace a {what}",
+                    f"Replace {_a(what)}",
                     f"Needs a `write` token and `If-Match`. The body is the whole {what}.",
                     if_match=True,
                 )
@@ -184,7 +196,7 @@ def register(resource: Resource) -> None:
             blp.doc(
                 **_docs(
                     resource,
-                    f"Change a {what}",
+                    f"Change {_a(what)}",
                     "Needs a `write` token and `If-Match`. A JSON merge patch (RFC 7396): members "
                     "given replace the stored ones, `null` removes an optional one.",
                     if_match=True,
@@ -195,7 +207,7 @@ def register(resource: Resource) -> None:
             blp.doc(
                 **_docs(
                     resource,
-                    f"Delete a {what}",
+                    f"Delete {_a(what)}",
                     "Needs a `write` token and `If-Match`. "
                     + (
                         "Events are hidden (410 afterwards) and an admin can restore them."
@@ -208,9 +220,12 @@ def register(resource: Resource) -> None:
             )(requires("write")(delete))
         ),
     }
-    blp.route("/<string:id>", endpoint=f"{name}Change", methods=["PUT", "PATCH", "DELETE"])(
-        type(f"{name}Change", (MethodView,), changes)
-    )
+    blp.route(
+        "/<string:id>",
+        endpoint=f"{name}Change",
+        methods=["PUT", "PATCH", "DELETE"],
+        parameters=[path_id(resource.what, resource.example)],
+    )(type(f"{name}Change", (MethodView,), changes))
     _register_history(resource, name)
 
 
@@ -230,20 +245,22 @@ def _register_history(resource: Resource, name: str) -> None:
     listed = blp.arguments(HistoryQuery, location="query")(
         blp.response(200, HistoryPageSchema)(
             blp.doc(
-                summary=f"A {resource.what}'s history",
+                summary=f"History of {_a(resource.what)}",
                 description="Every change to it, oldest first: who, when, and the record before "
                 "and after, in the data-file format.",
             )(get)
         )
     )
-    blp.route("/<string:id>/history", endpoint=f"{name}History")(
-        type(f"{name}History", (MethodView,), {"get": listed})
-    )
+    blp.route(
+        "/<string:id>/history",
+        endpoint=f"{name}History",
+        parameters=[path_id(resource.what, resource.example)],
+    )(type(f"{name}History", (MethodView,), {"get": listed}))
     restored = blp.response(200, resource.detail)(
         blp.doc(
             **_docs(
                 resource,
-                f"Restore a {resource.what} revision",
+                f"Restore a revision of a {resource.what}",
                 f"Needs an `admin` token. Makes the {resource.what} what it was after that "
                 "revision; the restore is itself a new revision.",
                 body=False,
@@ -251,5 +268,8 @@ def _register_history(resource: Resource, name: str) -> None:
         )(requires("admin")(restore))
     )
     blp.route(
-        "/<string:id>/history/<int:revision>/restore", endpoint=f"{name}Restore", methods=["POST"]
+        "/<string:id>/history/<int:revision>/restore",
+        endpoint=f"{name}Restore",
+        methods=["POST"],
+        parameters=[path_id(resource.what, resource.example), REVISION],
     )(type(f"{name}Restore", (MethodView,), {"post": restored}))

@@ -10,6 +10,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from timeline_api.models import Revision
+
 T = TypeVar("T")
 Key = tuple[Any, ...]
 
@@ -49,10 +51,23 @@ class Page(Generic[T]):
     """One page of records, the number matching in all, and where the next page starts."""
 
     items: list[T]
-    total: int
+    total: int | None  # None: more than COUNT_CAP match
     limit: int
     order: str
     next_key: Key | None
+
+
+# Counting stops here, so that no request scans a whole table just to say how many match.
+COUNT_CAP = 10_000
+
+
+def count(session: Session, statement: Select[Any], column: Any = None) -> int | None:
+    """How many rows `statement` gives, or None when more than COUNT_CAP."""
+    rows = statement.with_only_columns(column) if column is not None else statement
+    found = session.scalar(
+        select(func.count()).select_from(rows.order_by(None).limit(COUNT_CAP + 1).subquery())
+    )
+    return None if (found or 0) > COUNT_CAP else (found or 0)
 
 
 def fetch_page(
@@ -67,7 +82,7 @@ def fetch_page(
     Keys first, records second: the records' relationships are then loaded for exactly the
     page's rows, so the number of queries never depends on the page's length.
     """
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    total = count(session, statement, order.columns[-1][0])
     keyed = statement if after is None else statement.where(order.after(after))
     columns = [column for column, _ in order.columns]
     keys = session.execute(
@@ -90,7 +105,7 @@ def fetch_ranked(
     after: Key | None = None,
 ) -> Page[T]:
     """A page of `ranked` (already ordered) by position; `statement` counts the total."""
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    total = count(session, statement)
     offset = after[0] if after else 0
     rows = list(session.scalars(ranked.offset(offset).limit(limit + 1)))
     next_key = (offset + limit,) if len(rows) > limit else None
@@ -102,13 +117,18 @@ def encodable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+# Keys are ids, importances, offsets: all fit a signed 32-bit integer, as the columns do.
+_INT_RANGE = range(-(2**31), 2**31)
+
+
 def decodable(value: Any, kind: type) -> Any:
-    """A key value back from JSON; ValueError/TypeError when it is not of `kind`."""
-    if kind is date:
+    """A key value back from JSON; ValueError/TypeError when it is not a possible `kind`."""
+    if kind is date and isinstance(value, str):
         return date.fromisoformat(value)
-    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if kind is int and is_int and value in _INT_RANGE:
         return value
-    if kind is str and isinstance(value, str):
+    if kind is str and isinstance(value, str) and "\x00" not in value:
         return value
     raise TypeError(f"expected {kind.__name__}")
 
@@ -117,4 +137,11 @@ def decode_key(values: Sequence[Any], order: Order) -> Key:
     types = order.types()
     if len(values) != len(types):
         raise ValueError("wrong length")
-    return tuple(decodable(value, kind) for value, kind in zip(values, types, strict=True))
+    key = tuple(decodable(value, kind) for value, kind in zip(values, types, strict=True))
+    if order.by_position and key[0] < 0:
+        raise ValueError("a negative position")
+    return key
+
+
+# The changes feed and record histories: every revision, oldest first.
+CHANGES = Order("change", ((Revision.id, False),))

@@ -67,7 +67,12 @@ class PageMetaSchema(Documented):
     """Where this page sits in the whole result."""
 
     total = fields.Integer(
-        metadata={"description": "How many records match the filters, on all pages.", "example": 31}
+        allow_none=True,
+        metadata={
+            "description": "How many records match the filters, on all pages; null when more "
+            "than 10,000 do (narrow the filters, or page to the end).",
+            "example": 31,
+        },
     )
     count = fields.Integer(
         metadata={"description": "How many records this page holds.", "example": 31}

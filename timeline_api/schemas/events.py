@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
@@ -10,7 +11,13 @@ from timeline_api.dates import PartialDate
 from timeline_api.queries.events import ORDERS, EventFilters
 from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
 from timeline_api.schemas.fields import SLUG_PATTERN, PartialDateField
-from timeline_api.schemas.paging import Repeated, cursor_field, decode_cursor, limit_field
+from timeline_api.schemas.paging import (
+    Repeated,
+    cursor_field,
+    decode_cursor,
+    encode_cursor,
+    limit_field,
+)
 from timeline_api.schemas.refs import (
     ActorRoleSchema,
     CountryRefSchema,
@@ -31,7 +38,7 @@ def _ids(what: str, example: str) -> Repeated:
         metadata={
             "description": f"Only events with any of these {what}; repeat the parameter or "
             "separate ids by commas.",
-            "example": example,
+            "example": [example],
         },
     )
 
@@ -61,7 +68,7 @@ class EventQuery(Documented):
         fields.String(validate=COUNTRY),
         metadata={
             "description": "Only events in any of these countries (ISO 3166-1 alpha-2).",
-            "example": "TW",
+            "example": ["TW"],
         },
     )
     tag = _ids("tag ids", "cyber")
@@ -93,7 +100,7 @@ class EventQuery(Documented):
         },
     )
     limit = limit_field()
-    cursor = cursor_field()
+    cursor = cursor_field(encode_cursor(ORDERS["start"], (date(2022, 1, 1), date(2024, 12, 31), 7)))
     format = fields.String(
         validate=validate.OneOf(["json", "csv"]),
         metadata={

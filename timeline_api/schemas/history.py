@@ -7,8 +7,9 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from timeline_api.queries.paging import CHANGES
 from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
-from timeline_api.schemas.paging import cursor_field, limit_field
+from timeline_api.schemas.paging import cursor_field, encode_cursor, limit_field
 
 RECORD = {"id": "tw-four-soldiers-sentenced-2025", "title": "…", "start": "2025-03-26"}
 
@@ -61,7 +62,7 @@ class HistoryQuery(Documented):
     """Page through revisions, oldest first."""
 
     limit = limit_field(100)
-    cursor = cursor_field()
+    cursor = cursor_field(encode_cursor(CHANGES, (100,)))
 
 
 class SinceField(fields.Field[Any]):

@@ -11,7 +11,13 @@ from timeline_api.models.actors import ACTOR_KINDS
 from timeline_api.queries.lookups import by_slug
 from timeline_api.queries.paging import Key
 from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
-from timeline_api.schemas.paging import Repeated, cursor_field, decode_cursor, limit_field
+from timeline_api.schemas.paging import (
+    Repeated,
+    cursor_field,
+    decode_cursor,
+    encode_cursor,
+    limit_field,
+)
 from timeline_api.schemas.refs import CountryRefSchema
 
 
@@ -35,7 +41,7 @@ def list_query(model: Any, name: str, **filters: fields.Field[Any]) -> type[Docu
     attributes: dict[str, Any] = {
         "__doc__": f"Page through {name} in id order.",
         "limit": limit_field(100),
-        "cursor": cursor_field(),
+        "cursor": cursor_field(encode_cursor(by_slug(model), ("a",))),
         **filters,
         "_to_args": post_load(to_args),
     }
@@ -55,7 +61,7 @@ def q_field(what: str, example: str) -> fields.String:
 ACTOR_FILTERS: dict[str, fields.Field[Any]] = {
     "kind": Repeated(
         fields.String(validate=validate.OneOf(ACTOR_KINDS)),
-        metadata={"description": "Only actors of these kinds.", "example": "agency"},
+        metadata={"description": "Only actors of these kinds.", "example": ["agency"]},
     ),
     "country": Repeated(
         fields.String(
@@ -63,7 +69,7 @@ ACTOR_FILTERS: dict[str, fields.Field[Any]] = {
                 r"^[A-Z]{2}$", error=("is not an ISO 3166-1 alpha-2 code such as TW")
             )
         ),
-        metadata={"description": "Only actors of these countries.", "example": "TW"},
+        metadata={"description": "Only actors of these countries.", "example": ["TW"]},
     ),
     "q": q_field("name or an alias", "ICEFCOM"),
 }
@@ -124,7 +130,7 @@ class ActorDetailSchema(ActorSchema):
 class SourceSchema(Documented):
     """A document or page that events cite."""
 
-    id = _id("intelnews-2025-03-31-taiwan-soldiers-jailed")
+    id = _id("intelnews-taiwan-soldiers-jailed-2025")
     publisher = fields.String(metadata={"description": "Who published it.", "example": "intelNews"})
     title = fields.String(
         metadata={

@@ -46,12 +46,13 @@ def limit_field(default: int = 50) -> fields.Integer:
     )
 
 
-def cursor_field() -> fields.String:
+def cursor_field(example: str) -> fields.String:
     return fields.String(
         validate=validate.Length(max=500),
         metadata={
-            "description": "Opaque; from `meta.next_cursor` or `links.next` of the page before.",
-            "example": "WyJzdGFydCIsIjIwMjItMDEtMDEiLCIyMDI0LTEyLTMxIiw3XQ",
+            "description": "Opaque; from `meta.next_cursor` or `links.next` of the page before. "
+            "Keep the other parameters as they were.",
+            "example": example,
         },
     )
 

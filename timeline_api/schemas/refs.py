@@ -66,7 +66,7 @@ class SourceRefSchema(Documented):
         attribute="slug",
         metadata={
             "description": "Source id.",
-            "example": "intelnews-2025-03-31-taiwan-soldiers-jailed",
+            "example": "intelnews-taiwan-soldiers-jailed-2025",
         },
     )
     publisher = fields.String(metadata={"description": "Who published it.", "example": "intelNews"})

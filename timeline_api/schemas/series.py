@@ -42,7 +42,7 @@ class SeriesSchema(Documented):
 
     id = fields.String(
         attribute="slug",
-        metadata={"description": "Stable id.", "example": "tw-espionage-prosecutions"},
+        metadata={"description": "Stable id.", "example": "tw-nsb-chinese-espionage-prosecutions"},
     )
     title = fields.String(
         metadata={

@@ -78,16 +78,50 @@ def load(session: Session, raw: Any, author: str = "import") -> Summary:
 
 def validate(session: Session, raw: Any) -> dict[str, Any]:
     """The loaded data, or a DatasetError listing every problem found."""
-    try:
-        data: dict[str, Any] = DatasetSchema().load(raw if isinstance(raw, dict) else {})
-    except ValidationError as error:
-        raise DatasetError(list(_flatten(error.messages))) from None
     if not isinstance(raw, dict):
         raise DatasetError([Problem("", "the file must hold a mapping of lists")])
-    problems = [*_duplicates(data), *_unresolved(session, data), *_misquoted(session, data)]
+    try:
+        data: dict[str, Any] = DatasetSchema().load(raw)
+    except ValidationError as error:
+        # Report what the other checks find too, on what can be read: every problem at once.
+        found = [*_flatten(error.messages), *_checks(session, _salvage(raw))]
+        raise DatasetError(list(dict.fromkeys(found))) from None
+    problems = _checks(session, data)
     if problems:
         raise DatasetError(problems)
     return data
+
+
+def _checks(session: Session, data: dict[str, Any]) -> list[Problem]:
+    return [*_duplicates(data), *_unresolved(session, data), *_misquoted(session, data)]
+
+
+def _salvage(raw: dict[str, Any]) -> dict[str, Any]:
+    """A file that failed the schema, shaped so that the other checks can read what is there."""
+
+    def dicts(value: Any) -> list[dict[str, Any]]:
+        return (
+            [dict(v) if isinstance(v, dict) else {} for v in value]
+            if isinstance(value, list)
+            else []
+        )
+
+    def texts(value: Any) -> list[Any]:
+        return [v if isinstance(v, str) else None for v in value] if isinstance(value, list) else []
+
+    data = {name: dicts(raw.get(name)) for name in ORDER}
+    for event in data["events"]:
+        for nested in ("actors", "citations", "alternative_dates", "links"):
+            event[nested] = dicts(event.get(nested))
+        for nested in ("countries", "tags"):
+            event[nested] = texts(event.get(nested))
+    for series in data["series"]:
+        series["points"] = dicts(series.get("points"))
+    return data
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _flatten(messages: Any, pointer: str = "") -> Iterable[Problem]:
@@ -109,7 +143,9 @@ def _duplicates(data: dict[str, Any]) -> Iterable[Problem]:
     for name, items in data.items():
         seen: set[str] = set()
         for index, item in enumerate(items):
-            key = item[_key(name)]
+            key = _text(item.get(_key(name)))
+            if key is None:
+                continue
             if key in seen:
                 yield Problem(f"/{name}/{index}/{_key(name)}", f"'{key}' appears twice")
             seen.add(key)
@@ -127,27 +163,28 @@ _TARGETS: dict[str, tuple[str, Any]] = {
 
 
 def _references(data: dict[str, Any]) -> Iterable[tuple[str, str, str]]:
-    """Every (pointer, kind, key) reference in the file."""
+    """Every (pointer, kind, key) reference in the file that names something."""
+    found: list[tuple[str, str, Any]] = []
     for index, actor in enumerate(data["actors"]):
-        if actor.get("country"):
-            yield f"/actors/{index}/country", "country", actor["country"]
+        found.append((f"/actors/{index}/country", "country", actor.get("country")))
     for index, event in enumerate(data["events"]):
         at = f"/events/{index}"
-        yield f"{at}/type", "type", event["type"]
-        for n, role in enumerate(event["actors"]):
-            yield f"{at}/actors/{n}/actor", "actor", role["actor"]
-        for n, code in enumerate(event["countries"]):
-            yield f"{at}/countries/{n}", "country", code
-        for n, tag in enumerate(event["tags"]):
-            yield f"{at}/tags/{n}", "tag", tag
-        for list_name in ("citations", "alternative_dates"):
-            for n, quoted in enumerate(event[list_name]):
-                yield f"{at}/{list_name}/{n}/source", "source", quoted["source"]
-        for n, link in enumerate(event["links"]):
-            yield f"{at}/links/{n}/to", "event", link["to"]
-    for index, series in enumerate(data["series"]):
-        for n, point in enumerate(series["points"]):
-            yield f"/series/{index}/points/{n}/source", "source", point["source"]
+        found.append((f"{at}/type", "type", event.get("type")))
+        found += [
+            (f"{at}/actors/{n}/actor", "actor", role.get("actor"))
+            for n, role in enumerate(event["actors"])
+        ]
+        found += [
+            (f"{at}/countries/{n}", "country", code) for n, code in enumerate(event["countries"])
+        ]
+        found += [(f"{at}/tags/{n}", "tag", tag) for n, tag in enumerate(event["tags"])]
+        found += [
+            (f"{at}/links/{n}/to", "event", link.get("to")) for n, link in enumerate(event["links"])
+        ]
+    found += [
+        (f"{pointer}/source", "source", quoted.get("source")) for pointer, quoted in _quoted(data)
+    ]
+    return [(pointer, kind, key) for pointer, kind, key in found if _text(key)]
 
 
 def _unresolved(session: Session, data: dict[str, Any]) -> Iterable[Problem]:
@@ -163,7 +200,7 @@ def _unresolved(session: Session, data: dict[str, Any]) -> Iterable[Problem]:
 
 def _known(session: Session, data: dict[str, Any], kind: str, keys: set[str]) -> set[str]:
     list_name, model = _TARGETS[kind]
-    in_file = {item[_key(list_name)] for item in data[list_name]}
+    in_file = {key for item in data[list_name] if (key := _text(item.get(_key(list_name))))}
     missing = keys - in_file
     if not missing:
         return in_file
@@ -173,21 +210,24 @@ def _known(session: Session, data: dict[str, Any], kind: str, keys: set[str]) ->
 
 def _misquoted(session: Session, data: dict[str, Any]) -> Iterable[Problem]:
     """Quotes of stored documents must be word for word; such sources must be quoted."""
-    documents = {s["id"]: s.get("document") for s in data["sources"]}
+    documents = {s["id"]: s.get("document") for s in data["sources"] if _text(s.get("id"))}
     missing = {
-        quoted["source"] for _pointer, quoted in _quoted(data) if quoted["source"] not in documents
+        source
+        for _pointer, quoted in _quoted(data)
+        if (source := _text(quoted.get("source"))) and source not in documents
     }
     if missing:
         rows = session.execute(select(Source.slug, Source.document).where(Source.slug.in_(missing)))
         documents.update({slug: document for slug, document in rows})
-    for source in data["sources"]:
-        if source.get("document") and document_text(source["document"]) is None:
-            yield Problem(f"/sources/{source['id']}/document", "no such stored document")
+    for index, source in enumerate(data["sources"]):
+        name = _text(source.get("document"))
+        if name and document_text(name) is None:
+            yield Problem(f"/sources/{index}/document", "no such stored document")
     for pointer, quoted in _quoted(data):
-        document = documents.get(quoted["source"])
-        if not document:
+        document = _text(documents.get(_text(quoted.get("source")) or ""))
+        if not document or document_text(document) is None:
             continue
-        if not quoted.get("quote"):
+        if not isinstance(quoted.get("quote"), str) or not quoted["quote"]:
             yield Problem(f"{pointer}/quote", f"required: '{quoted['source']}' is a document")
         elif not quote_is_verbatim(quoted["quote"], document):
             yield Problem(f"{pointer}/quote", f"not found word for word in {document}")
