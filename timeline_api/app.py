@@ -20,12 +20,21 @@ from timeline_api.api import (
     lookups,
     meta,
     series,
+    stats,
 )
 from timeline_api.api.base import Api
 from timeline_api.config import Config
 from timeline_api.spec import describe
 
-BLUEPRINTS = (events.blp, *lookups.BLUEPRINTS, series.blp, history.blp, imports.blp, health.blp)
+BLUEPRINTS = (
+    events.blp,
+    *lookups.BLUEPRINTS,
+    series.blp,
+    stats.blp,
+    history.blp,
+    imports.blp,
+    health.blp,
+)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

@@ -43,8 +43,8 @@ def _ids(what: str, example: str) -> Repeated:
     )
 
 
-class EventQuery(Documented):
-    """Filters, order and page of an events list."""
+class EventFilterQuery(Documented):
+    """Which events: by date range, type, actor, country, tag, words, dispute."""
 
     from_ = PartialDateField(
         data_key="from",
@@ -89,6 +89,35 @@ class EventQuery(Documented):
             "example": True,
         }
     )
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        start: PartialDate | None = data.get("from_")
+        end: PartialDate | None = data.get("to")
+        if start is not None and end is not None and start.first > end.last:
+            raise ValidationError(f"must not be after 'to' ({end})", "from")
+        if data.get("q") and parse(data["q"]) is None:
+            raise ValidationError("has no word to search for", "q")
+
+    @staticmethod
+    def filters(data: dict[str, Any], **paging: Any) -> EventFilters:
+        start, end = data.get("from_"), data.get("to")
+        return EventFilters(
+            first=start.first if start else None,
+            last=end.last if end else None,
+            types=tuple(data.get("type", ())),
+            actors=tuple(data.get("actor", ())),
+            countries=tuple(code.upper() for code in data.get("country", ())),
+            tags=tuple(data.get("tag", ())),
+            search=parse(data["q"]) if data.get("q") else None,
+            is_disputed=data.get("disputed"),
+            **paging,
+        )
+
+
+class EventQuery(EventFilterQuery):
+    """Filters, order and page of an events list."""
+
     sort = fields.String(
         load_default="start",
         validate=validate.OneOf(list(ORDERS)),
@@ -110,30 +139,16 @@ class EventQuery(Documented):
     )
 
     @validates_schema
-    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        start: PartialDate | None = data.get("from_")
-        end: PartialDate | None = data.get("to")
-        if start is not None and end is not None and start.first > end.last:
-            raise ValidationError(f"must not be after 'to' ({end})", "from")
+    def _searched(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data.get("sort") == "relevance" and not data.get("q"):
             raise ValidationError("relevance needs a search: give `q` too", "sort")
-        if data.get("q") and parse(data["q"]) is None:
-            raise ValidationError("has no word to search for", "q")
 
     @post_load
     def _filters(self, data: dict[str, Any], **_kwargs: Any) -> EventFilters:
         order = ORDERS[data["sort"]]
         cursor = data.get("cursor")
-        start, end = data.get("from_"), data.get("to")
-        return EventFilters(
-            first=start.first if start else None,
-            last=end.last if end else None,
-            types=tuple(data.get("type", ())),
-            actors=tuple(data.get("actor", ())),
-            countries=tuple(code.upper() for code in data.get("country", ())),
-            tags=tuple(data.get("tag", ())),
-            search=parse(data["q"]) if data.get("q") else None,
-            is_disputed=data.get("disputed"),
+        return self.filters(
+            data,
             sort=order.name,
             limit=data["limit"],
             after=decode_cursor(cursor, order) if cursor else None,
