@@ -31,7 +31,7 @@ SCHEMAS = {"empty": f"timeline_test_empty_{RUN}", "seeded": f"timeline_test_seed
 
 
 @dataclass(frozen=True)
-class TestDatabases:
+class Databases:
     """Where the migrated databases of one backend live."""
 
     backend: str
@@ -66,7 +66,7 @@ def reset_schema(schema: str, create: bool = True) -> None:
 @pytest.fixture(scope="session", params=BACKENDS)
 def databases(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestDatabases]:
+) -> Iterator[Databases]:
     urls = {}
     for name, schema in SCHEMAS.items():
         if request.param == "sqlite":
@@ -77,18 +77,18 @@ def databases(
             urls[name] = postgres_url(schema)
         migrate.upgrade(urls[name])
     seed(urls["seeded"])
-    yield TestDatabases(request.param, urls)
+    yield Databases(request.param, urls)
     if request.param == "postgresql":
         for schema in SCHEMAS.values():
             reset_schema(schema, create=False)
 
 
 @pytest.fixture
-def backend(databases: TestDatabases) -> str:
+def backend(databases: Databases) -> str:
     return databases.backend
 
 
-def make_test_app(databases: TestDatabases, name: str, tmp_path: Path) -> Iterator[Flask]:
+def make_test_app(databases: Databases, name: str, tmp_path: Path) -> Iterator[Flask]:
     template = databases.urls[name]
     if databases.backend == "sqlite":
         copy = tmp_path / f"{name}.sqlite3"
@@ -110,13 +110,13 @@ def make_test_app(databases: TestDatabases, name: str, tmp_path: Path) -> Iterat
 
 
 @pytest.fixture
-def app(databases: TestDatabases, tmp_path: Path) -> Iterator[Flask]:
+def app(databases: Databases, tmp_path: Path) -> Iterator[Flask]:
     """An app on a migrated, empty database."""
     yield from make_test_app(databases, "empty", tmp_path)
 
 
 @pytest.fixture
-def seeded_app(databases: TestDatabases, tmp_path: Path) -> Iterator[Flask]:
+def seeded_app(databases: Databases, tmp_path: Path) -> Iterator[Flask]:
     """An app on a database holding the seed dataset."""
     yield from make_test_app(databases, "seeded", tmp_path)
 

@@ -19,7 +19,7 @@ SCHEMA = "timeline_test_migrations"
 
 
 @pytest.fixture
-def fresh_url(databases: conftest.TestDatabases, tmp_path: Path) -> str:
+def fresh_url(databases: conftest.Databases, tmp_path: Path) -> str:
     """An empty database of the backend under test: a new SQLite file, or a new schema."""
     if databases.backend == "sqlite":
         return f"sqlite:///{tmp_path / 'migrations.sqlite3'}"

@@ -278,3 +278,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     from timeline_api.server import run
 
     run(host, port, workers)
+
+
+if __name__ == "__main__":
+    main()
