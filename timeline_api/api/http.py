@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, request, send_from_directory
 from flask_cors import CORS
-from swagger_ui_bundle import swagger_ui_path
+from flask_swagger_ui import __file__ as swagger_ui_package
 
 EXPOSED_HEADERS = ["ETag", "Link", "X-Total-Count", "X-Request-ID"]
 
+# Swagger UI 5 (it reads OpenAPI 3.1), from the flask-swagger-ui wheel's dist folder.
+SWAGGER_UI = Path(swagger_ui_package).parent / "dist"
 docs_assets = Blueprint("docs_assets", __name__)
 
 
 @docs_assets.route("/docs/assets/<path:filename>")
 def asset(filename: str) -> Response:
     """Swagger UI's scripts and styles, shipped in a Python package: no CDN, works offline."""
-    return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
+    return send_from_directory(SWAGGER_UI, filename, max_age=86400)
 
 
 # A request id a client or proxy sends is kept when it looks like one; otherwise we make one.

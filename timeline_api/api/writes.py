@@ -260,7 +260,7 @@ def _register_history(resource: Resource, name: str) -> None:
         blp.doc(
             **_docs(
                 resource,
-                f"Restore a revision of a {resource.what}",
+                f"Restore a revision of {_a(resource.what)}",
                 f"Needs an `admin` token. Makes the {resource.what} what it was after that "
                 "revision; the restore is itself a new revision.",
                 body=False,
