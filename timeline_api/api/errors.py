@@ -8,7 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, NotFound
 
@@ -116,8 +116,17 @@ def _detail(error: HTTPException, status: int) -> str:
     return error.description or HTTPStatus(status).description
 
 
+def refuse_nul_characters() -> None:
+    """No database stores NUL in text; name the parameter rather than fail later."""
+    for name, values in request.args.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise InvalidParameter(name.replace("\x00", ""), "must not contain NUL characters")
+
+
 def register(app: Flask) -> None:
     """Map domain and database errors to problems; flask-smorest calls handle_http_exception."""
+
+    app.before_request(refuse_nul_characters)
 
     @app.errorhandler(InvalidParameter)
     def _invalid_parameter(error: InvalidParameter) -> Response:
@@ -152,6 +161,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(_error: StaleDataError) -> Response:
         return problem(412, "The record changed while this change was being made; GET it again.")
+
+    @app.errorhandler(DataError)
+    def _unstorable(_error: DataError) -> Response:
+        return problem(400, "A value cannot be stored or compared (a NUL character, say).")
 
     @app.errorhandler(IntegrityError)
     def _conflict(_error: IntegrityError) -> Response:

@@ -39,6 +39,14 @@ def _after(query: dict[str, Any]) -> Any:
         raise InvalidParameter("cursor", str(error.messages[0])) from None
 
 
+def has_history(record_type: str, record_id: str) -> bool:
+    """Whether any revision names the record (it may have been deleted since)."""
+    found = select(Revision.id).where(
+        Revision.record_type == record_type, Revision.record_id == record_id
+    )
+    return db.session().scalar(found.limit(1)) is not None
+
+
 def history_page(record_type: str, record_id: str, query: dict[str, Any]) -> Any:
     statement = select(Revision).where(
         Revision.record_type == record_type, Revision.record_id == record_id

@@ -18,10 +18,10 @@ from timeline_api import db
 from timeline_api.api.auth import SECURITY, author, requires
 from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.errors import ProblemException
-from timeline_api.api.history import history_page
+from timeline_api.api.history import has_history, history_page
 from timeline_api.models import Revision
 from timeline_api.schemas.history import HistoryPageSchema, HistoryQuery
-from timeline_api.services import writes
+from timeline_api.services import records, writes
 
 BODY_TYPES = ("application/json", "application/merge-patch+json")
 REVISION = {
@@ -233,6 +233,9 @@ def _register_history(resource: Resource, name: str) -> None:
     blp = resource.blp
 
     def get(self: Any, query: dict[str, Any], id: str) -> Any:
+        kind = records.KINDS[resource.name]
+        if not records.find(db.session(), kind, [id]) and not has_history(resource.name, id):
+            abort(404, f"No {resource.what} has the id '{id}', nor ever had.")
         return history_page(resource.name, id, query)
 
     def restore(self: Any, id: str, revision: int) -> Response:

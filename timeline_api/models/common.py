@@ -32,6 +32,13 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        utc = value.astimezone(UTC)
+        # SQLite keeps text without a zone: store UTC so that text order is time order.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

@@ -148,10 +148,12 @@ class Event(Versioned, Timestamps, Base):
         outgoing = [
             {"kind": link.kind, "direction": "outgoing", "event": link.to_event}
             for link in self.links
+            if link.to_event.deleted_at is None
         ]
         incoming = [
             {"kind": link.kind, "direction": "incoming", "event": link.from_event}
             for link in self.linked_from
+            if link.from_event.deleted_at is None
         ]
         return outgoing + incoming
 

@@ -172,8 +172,13 @@ def export_dataset(
         events.order_by(Event.earliest, Event.id).execution_options(yield_per=batch)
     ):
         item = event_item(event)
-        if kept is not None and "links" in item:
-            item["links"] = [link for link in item["links"] if link["to"] in kept]
+        # Links to events left out (deleted, or filtered away) would not load on their own.
+        dropped = {link.to_event.slug for link in event.links if link.to_event.deleted_at}
+        item["links"] = [
+            link
+            for link in item.get("links", [])
+            if link["to"] not in dropped and (kept is None or link["to"] in kept)
+        ]
         yield "events", _compact(item)
     series = select(Series).options(selectinload(Series.points).selectinload(SeriesPoint.source))
     for record in session.scalars(series.order_by(Series.slug)):

@@ -73,22 +73,18 @@ def one(session: Session, model: Any, slug: str) -> Any:
 
 def event_count(session: Session, record: Any) -> int:
     """How many events name this actor, cite this source, carry this tag or type."""
-    statement: Select[Any]
     if isinstance(record, Actor):
-        statement = select(func.count(func.distinct(EventActor.event_id))).where(
-            EventActor.actor_id == record.id
-        )
+        naming = select(EventActor.event_id).where(EventActor.actor_id == record.id)
     elif isinstance(record, Source):
-        statement = select(func.count(func.distinct(Citation.event_id))).where(
-            Citation.source_id == record.id
-        )
+        naming = select(Citation.event_id).where(Citation.source_id == record.id)
     elif isinstance(record, Tag):
-        statement = select(func.count()).where(event_tags.c.tag_id == record.id)
+        naming = select(event_tags.c.event_id).where(event_tags.c.tag_id == record.id)
     else:
-        statement = select(func.count(Event.id)).where(
-            Event.type_id == record.id, Event.deleted_at.is_(None)
-        )
-    return session.scalar(statement) or 0
+        naming = select(Event.id).where(Event.type_id == record.id)
+    visible = select(func.count(Event.id)).where(  # deleted events no longer count
+        Event.id.in_(naming), Event.deleted_at.is_(None)
+    )
+    return session.scalar(visible) or 0
 
 
 def countries(session: Session) -> list[Country]:

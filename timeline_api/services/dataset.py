@@ -80,6 +80,9 @@ def validate(session: Session, raw: Any) -> dict[str, Any]:
     """The loaded data, or a DatasetError listing every problem found."""
     if not isinstance(raw, dict):
         raise DatasetError([Problem("", "the file must hold a mapping of lists")])
+    nul = [Problem(pointer, "must not contain NUL characters") for pointer in _nul(raw, "")]
+    if nul:
+        raise DatasetError(nul)
     try:
         data: dict[str, Any] = DatasetSchema().load(raw)
     except ValidationError as error:
@@ -92,8 +95,57 @@ def validate(session: Session, raw: Any) -> dict[str, Any]:
     return data
 
 
+def _nul(value: Any, pointer: str) -> Iterable[str]:
+    """Pointers to strings holding NUL, which no database stores as text."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield pointer
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul(item, f"{pointer}/{index}")
+
+
 def _checks(session: Session, data: dict[str, Any]) -> list[Problem]:
-    return [*_duplicates(data), *_unresolved(session, data), *_misquoted(session, data)]
+    return [
+        *_duplicates(data),
+        *_repeats(data),
+        *_unresolved(session, data),
+        *_misquoted(session, data),
+    ]
+
+
+def _repeats(data: dict[str, Any]) -> Iterable[Problem]:
+    """What the tables would refuse: an actor's role twice, a period twice, a link to itself."""
+    for index, event in enumerate(data["events"]):
+        at = f"/events/{index}"
+        yield from _twice(
+            at + "/actors",
+            [(a.get("actor"), a.get("role")) for a in event["actors"]],
+            "this actor has this role already",
+        )
+        yield from _twice(
+            at + "/links",
+            [(a.get("to"), a.get("kind")) for a in event["links"]],
+            "this link is given already",
+        )
+        for n, link in enumerate(event["links"]):
+            if _text(link.get("to")) and link.get("to") == event.get("id"):
+                yield Problem(f"{at}/links/{n}/to", "an event cannot link to itself")
+    for index, series in enumerate(data["series"]):
+        periods = [str(point.get("period")) for point in series["points"]]
+        for problem in _twice(f"/series/{index}/points", periods, "this period has a value"):
+            yield Problem(problem.pointer + "/period", problem.detail)
+
+
+def _twice(at: str, keys: list[Any], detail: str) -> Iterable[Problem]:
+    seen = set()
+    for n, key in enumerate(keys):
+        if key in seen:
+            yield Problem(f"{at}/{n}", f"{detail} (repeated)")
+        seen.add(key)
 
 
 def _salvage(raw: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +179,8 @@ def _text(value: Any) -> str | None:
 def _flatten(messages: Any, pointer: str = "") -> Iterable[Problem]:
     if isinstance(messages, dict):
         for key, value in messages.items():
-            yield from _flatten(value, f"{pointer}/{key}")
+            # marshmallow's "_schema" is the item itself, not a member of it.
+            yield from _flatten(value, pointer if key == "_schema" else f"{pointer}/{key}")
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         for message in messages:
             yield Problem(pointer, message)

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timeline_api.services import dataset, formats
@@ -39,6 +40,17 @@ def run(
         with bar if bar is not None else contextlib.nullcontext():
             step = (lambda: bar.update(1)) if bar is not None else None
             summary = dataset.apply(session, data, author, on_item=step)
+    except IntegrityError as error:  # a rule the checks missed: refuse, never half-write
+        session.rollback()
+        raise DatasetError(
+            [
+                Problem(
+                    "",
+                    "conflicts with data already stored; nothing was "
+                    f"written ({type(error.orig).__name__})",
+                )
+            ]
+        ) from None
     except BaseException:
         session.rollback()
         raise
