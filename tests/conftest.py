@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,16 +88,22 @@ def backend(databases: Databases) -> str:
     return databases.backend
 
 
-def make_test_app(databases: Databases, name: str, tmp_path: Path) -> Iterator[Flask]:
+def make_test_app(
+    databases: Databases, name: str, folder: Path, overrides: Mapping[str, Any] | None = None
+) -> Iterator[Flask]:
+    """An app on database `name` ("empty" or "seeded"), isolated: SQLite gets a copy of it,
+    PostgreSQL a transaction rolled back at the end. `overrides` adds settings."""
+    settings = {"TESTING": True, **(overrides or {})}
     template = databases.urls[name]
     if databases.backend == "sqlite":
-        copy = tmp_path / f"{name}.sqlite3"
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / f"{name}.sqlite3"
         shutil.copy(template.removeprefix("sqlite:///"), copy)
-        app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{copy}"})
+        app = create_app({**settings, "DATABASE_URL": f"sqlite:///{copy}"})
         yield app
         app.extensions["db_engine"].dispose()
         return
-    app = create_app({"TESTING": True, "DATABASE_URL": template})
+    app = create_app({**settings, "DATABASE_URL": template})
     connection = app.extensions["db_engine"].connect()
     outer = connection.begin()
     app.extensions["db_sessions"].configure(  # app commits become SAVEPOINTs

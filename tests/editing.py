@@ -29,7 +29,15 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.test import TestResponse
 
-from tests.conftest import BASICS, RUN, Databases, postgres_url, reset_schema, seed
+from tests.conftest import (
+    BASICS,
+    RUN,
+    Databases,
+    make_test_app,
+    postgres_url,
+    reset_schema,
+    seed,
+)
 from timeline_api import migrate
 from timeline_api.app import create_app
 from timeline_api.cli import cli
@@ -274,30 +282,8 @@ def app_rows(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
 # --- Apps built with settings of their own ---------------------------------------------------
 
 
-@contextmanager
-def configured_app(
-    databases: Databases, template: str, folder: Path, overrides: dict[str, Any]
-) -> Iterator[Flask]:
-    """create_app(overrides) on a copy of a template, isolated as conftest isolates `app`."""
-    settings = {"TESTING": True, **overrides}
-    if databases.backend == "sqlite":
-        folder.mkdir(parents=True, exist_ok=True)
-        copy = folder / f"{template}.sqlite3"
-        shutil.copy(databases.urls[template].removeprefix("sqlite:///"), copy)
-        app = create_app({**settings, "DATABASE_URL": f"sqlite:///{copy}"})
-        yield app
-        app.extensions["db_engine"].dispose()
-        return
-    app = create_app({**settings, "DATABASE_URL": databases.urls[template]})
-    connection = app.extensions["db_engine"].connect()
-    outer = connection.begin()
-    app.extensions["db_sessions"].configure(  # app commits become SAVEPOINTs
-        bind=connection, join_transaction_mode="create_savepoint"
-    )
-    yield app
-    outer.rollback()
-    connection.close()
-    app.extensions["db_engine"].dispose()
+# create_app(overrides) on a copy of a template, isolated as conftest isolates `app`.
+configured_app = contextmanager(make_test_app)
 
 
 @pytest.fixture
@@ -368,6 +354,45 @@ CSV_COLUMNS = (
     "links",
 )
 # SMALL's events as CSV rows (CSV holds events only: the lookups must be stored already).
+# Files the checks must refuse before the tables would (a unique key, a CHECK), by pointer.
+REFUSED_BY_THE_TABLES = [
+    pytest.param(
+        {
+            "series": [
+                {
+                    "id": "arrests",
+                    "title": "Arrests",
+                    "unit": "people",
+                    "points": [
+                        point("2024", 1, source="test-source"),
+                        point("2024", 2, source="test-source"),
+                    ],
+                }
+            ]
+        },
+        "/series/0/points/1/period",
+        id="same-period-twice",
+    ),
+    pytest.param(
+        {"events": [{**SMALL["events"][0], "links": [{"to": "first-event", "kind": "related"}]}]},
+        "/events/0/links/0/to",
+        id="event-linked-to-itself",
+    ),
+    pytest.param(
+        {
+            "events": [
+                {
+                    **SMALL["events"][0],
+                    "actors": [{"actor": "agency-a", "role": "accuser"}] * 2,
+                }
+            ]
+        },
+        "/events/0/actors/1",
+        id="same-actor-role-twice",
+    ),
+]
+
+
 SMALL_ROWS: list[dict[str, Any]] = [
     {
         "id": "first-event",

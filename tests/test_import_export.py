@@ -19,6 +19,7 @@ from tests.editing import (
     BROKEN_PLACES,
     BROKEN_ROWS,
     MEDIA,
+    REFUSED_BY_THE_TABLES,
     SMALL,
     SMALL_ROWS,
     Committed,
@@ -118,49 +119,7 @@ def test_a_failing_import_lists_every_problem_where_it_is_and_leaves_the_databas
     assert committed.fingerprint() == before
 
 
-@pytest.mark.parametrize(
-    ("data", "pointer"),
-    [
-        pytest.param(
-            {
-                "series": [
-                    {
-                        "id": "arrests",
-                        "title": "Arrests",
-                        "unit": "people",
-                        "points": [
-                            point("2024", 1, source="test-source"),
-                            point("2024", 2, source="test-source"),
-                        ],
-                    }
-                ]
-            },
-            "/series/0/points/1/period",
-            id="same-period-twice",
-        ),
-        pytest.param(
-            {
-                "events": [
-                    {**SMALL["events"][0], "links": [{"to": "first-event", "kind": "related"}]}
-                ]
-            },
-            "/events/0/links/0/to",
-            id="event-linked-to-itself",
-        ),
-        pytest.param(
-            {
-                "events": [
-                    {
-                        **SMALL["events"][0],
-                        "actors": [{"actor": "agency-a", "role": "accuser"}] * 2,
-                    }
-                ]
-            },
-            "/events/0/actors/1",
-            id="same-actor-role-twice",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("data", "pointer"), REFUSED_BY_THE_TABLES)
 def test_a_file_the_database_would_refuse_is_reported_as_a_problem_not_a_crash(
     committed: Committed, tmp_path: Path, data: dict[str, Any], pointer: str
 ) -> None:

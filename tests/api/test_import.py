@@ -20,6 +20,7 @@ from tests.editing import (
     BROKEN_PLACES,
     BROKEN_ROWS,
     MEDIA,
+    REFUSED_BY_THE_TABLES,
     SMALL,
     SMALL_ROWS,
     Tokens,
@@ -160,37 +161,7 @@ def test_a_file_that_cannot_be_read_is_refused_saying_where(
     assert app_rows(small_app) == before
 
 
-@pytest.mark.parametrize(
-    ("data", "pointer"),
-    [
-        pytest.param(
-            {
-                "series": [
-                    {
-                        "id": "arrests",
-                        "title": "Arrests",
-                        "unit": "people",
-                        "points": [
-                            point("2024", 1, source="test-source"),
-                            point("2024", 2, source="test-source"),
-                        ],
-                    }
-                ]
-            },
-            "/series/0/points/1/period",
-            id="same-period-twice",
-        ),
-        pytest.param(
-            {
-                "events": [
-                    {**SMALL["events"][0], "links": [{"to": "first-event", "kind": "related"}]}
-                ]
-            },
-            "/events/0/links/0/to",
-            id="event-linked-to-itself",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("data", "pointer"), REFUSED_BY_THE_TABLES)
 def test_a_file_the_database_would_refuse_is_a_422_naming_the_member(
     small_app: Flask, importer: Writer, data: dict[str, Any], pointer: str
 ) -> None:
