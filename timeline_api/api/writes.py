@@ -77,12 +77,15 @@ def _check_if_match(resource: Resource, record: Any) -> None:
         )
 
 
-def _body() -> Any:
+def _body() -> dict[str, Any]:
+    """The request's JSON object; 415 for another media type, 400 for anything but an object."""
     if request.mimetype not in BODY_TYPES:
         abort(415, "Send the body as application/json.")
     body = request.get_json(silent=True)
     if body is None:
         abort(400, "The body is not valid JSON.")
+    if not isinstance(body, dict):
+        abort(400, "The body must be a JSON object.")
     return body
 
 
@@ -156,8 +159,6 @@ def register(resource: Resource) -> None:
         record = _found(resource, id)
         _check_if_match(resource, record)
         body = _body()
-        if not isinstance(body, dict):
-            abort(400, "A merge patch is a JSON object.")
         return _answer(resource, writes.change(db.session(), resource.name, record, body, author()))
 
     def delete(self: Any, id: str) -> Response:

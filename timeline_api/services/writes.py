@@ -24,6 +24,7 @@ from timeline_api.models import (
     event_tags,
 )
 from timeline_api.services import dataset, history, records
+from timeline_api.services.checks import key_field
 from timeline_api.services.dataset import DatasetError, Problem
 
 
@@ -33,10 +34,6 @@ class Conflict(Exception):
 
 class Gone(Exception):
     """The record was deleted."""
-
-
-def _key(name: str) -> str:
-    return "code" if name == "countries" else "id"
 
 
 def validate_item(session: Session, name: str, raw: Any) -> dict[str, Any]:
@@ -69,32 +66,28 @@ def _save(session: Session, name: str, record: Any, item: dict[str, Any]) -> Any
 
 def create(session: Session, name: str, raw: Any, author: str) -> Any:
     item = validate_item(session, name, raw)
-    kind = records.KINDS[name]
-    existing = records.find(session, kind, [item[_key(name)]]).get(item[_key(name)])
+    kind, key = records.KINDS[name], item[key_field(name)]
+    existing = records.find(session, kind, [key]).get(key)
     if existing is not None:
         deleted = getattr(existing, "deleted_at", None) is not None
         raise Conflict(
-            f"'{item[_key(name)]}' "
-            + ("was deleted; an admin can restore it" if deleted else "exists already")
+            f"'{key}' " + ("was deleted; an admin can restore it" if deleted else "exists already")
         )
     record = _save(session, name, kind.model(), item)
-    history.record(session, name, item[_key(name)], "create", author, None, kind.to_item(record))
+    history.record(session, name, key, "create", author, None, kind.to_item(record))
     return record
 
 
 def replace(session: Session, name: str, record: Any, raw: Any, author: str) -> Any:
     """Make `record` exactly `raw` (its id cannot change)."""
-    kind = records.KINDS[name]
+    kind, field = records.KINDS[name], key_field(name)
     before = kind.to_item(record)
-    if isinstance(raw, dict) and raw.get(_key(name), before[_key(name)]) != before[_key(name)]:
-        raise DatasetError([Problem(f"/{_key(name)}", "cannot change; create a new record")])
-    item = validate_item(
-        session, name, {**(raw if isinstance(raw, dict) else {}), _key(name): before[_key(name)]}
-    )
+    body = raw if isinstance(raw, dict) else {}
+    if body.get(field, before[field]) != before[field]:
+        raise DatasetError([Problem(f"/{field}", "cannot change; create a new record")])
+    item = validate_item(session, name, {**body, field: before[field]})
     _save(session, name, record, item)
-    history.record(
-        session, name, before[_key(name)], "update", author, before, kind.to_item(record)
-    )
+    history.record(session, name, before[field], "update", author, before, kind.to_item(record))
     return record
 
 
@@ -124,10 +117,10 @@ def delete(session: Session, name: str, record: Any, author: str) -> None:
         record.deleted_at = datetime.now(UTC)
     else:
         if _in_use(session, record):
-            raise Conflict(f"'{before[_key(name)]}' is still referred to; change those first")
+            raise Conflict(f"'{before[key_field(name)]}' is still referred to; change those first")
         session.delete(record)
     session.flush()
-    history.record(session, name, before[_key(name)], "delete", author, before, None)
+    history.record(session, name, before[key_field(name)], "delete", author, before, None)
 
 
 def restore_deleted(session: Session, event: Event, author: str) -> Event:
