@@ -710,3 +710,21 @@ def test_a_write_the_database_refuses_halfway_leaves_no_trace(
     assert state(seeded, path) == before
     assert seeded.get("/v1/changes").json["meta"]["total"] == changes
     assert writer.patch(path, {"title": "Still writable"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("{not json", "application/json", 400),
+        ('{"id": "x"}', "text/plain", 415),
+        ("[]", "application/json", 400),
+        ("[{}]", "application/json", 400),
+    ],
+)
+def test_a_post_body_that_is_not_a_json_object_is_refused(
+    seeded: FlaskClient, writer: Writer, body: str, content_type: str, status: int
+) -> None:
+    before = seeded.get("/v1/events?limit=500").json["meta"]["total"]
+    response = seeded.post("/v1/events", data=body, content_type=content_type, headers=writer.auth)
+    assert_refused(response, status)
+    assert seeded.get("/v1/events?limit=500").json["meta"]["total"] == before
