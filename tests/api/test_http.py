@@ -8,9 +8,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import ids
+from timeline_api.app import create_app
 
 ORIGIN = "https://timeline.example"
 CSV_COLUMNS = [
@@ -155,6 +157,35 @@ def test_a_preflight_allows_reading_from_another_origin(client: FlaskClient) -> 
         assert {"get", "head"} <= names(response.headers["Access-Control-Allow-Methods"]), url
         allowed_headers = names(response.headers.get("Access-Control-Allow-Headers", ""))
         assert "if-none-match" in allowed_headers or "*" in allowed_headers, url
+
+
+def test_a_preflight_allows_an_editing_app_to_write_with_a_token(client: FlaskClient) -> None:
+    response = client.options(
+        "/v1/events/some-event",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "Authorization, If-Match, Content-Type",
+        },
+    )
+    assert {"patch", "put", "post", "delete"} <= names(
+        response.headers["Access-Control-Allow-Methods"]
+    )
+    assert {"authorization", "if-match", "content-type"} <= names(
+        response.headers["Access-Control-Allow-Headers"]
+    )
+
+
+def test_only_the_configured_origins_may_read_from_a_browser(app: Flask) -> None:
+    configured = create_app(
+        {"DATABASE_URL": app.config["DATABASE_URL"], "CORS_ORIGINS": ("https://newsroom.example",)}
+    )
+    client = configured.test_client()
+    allowed = client.get("/v1/events", headers={"Origin": "https://newsroom.example"})
+    refused = client.get("/v1/events", headers={"Origin": "https://elsewhere.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://newsroom.example"
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    configured.extensions["db_engine"].dispose()
 
 
 def names(header: str) -> set[str]:

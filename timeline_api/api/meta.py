@@ -28,6 +28,8 @@ def index() -> dict[str, Any]:
                 ("event-types", "EventTypeList"),
                 ("countries", "CountryList"),
                 ("series", "SeriesList"),
+                ("stats", "EventCounts"),
+                ("changes", "Changes"),
             )
         },
     }
