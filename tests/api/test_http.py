@@ -33,6 +33,7 @@ CSV_COLUMNS = [
     "countries",
     "tags",
     "actors",
+    "sources",
 ]
 
 
@@ -305,6 +306,7 @@ def test_csv_values_are_as_entered(client: FlaskClient) -> None:
         "countries": "CN;TW",
         "tags": "blue;red",
         "actors": "agency-a:accuser;agency-b:accused",
+        "sources": "test-source",  # each row says where it comes from
     }
     assert by_id["formula"]["start"] == "2025-06"
     assert by_id["formula"]["start_precision"] == "month"

@@ -28,6 +28,7 @@ COLUMNS = (
     "countries",
     "tags",
     "actors",
+    "sources",
 )
 # A cell starting with one of these is a formula to a spreadsheet; quote it as text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,6 +70,7 @@ def _row(event: Event) -> list[str]:
         ";".join(country.code for country in event.countries),
         ";".join(tag.slug for tag in event.tags),
         ";".join(f"{link.actor.slug}:{link.role}" for link in event.actors),
+        ";".join(dict.fromkeys(citation.source.slug for citation in event.citations)),
     )
     return [_cell(value) for value in values]
 

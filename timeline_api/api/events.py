@@ -64,9 +64,10 @@ def check_ids(filters: EventFilters) -> None:
 def events_page(filters: EventFilters) -> Any:
     """A page of events as JSON, or as CSV when asked for."""
     check_ids(filters)
-    page = queries.page(db.session(), filters)
+    as_csv = csv_format.wants_csv(request, request.args.get("format"))
+    page = queries.page(db.session(), filters, with_sources=as_csv)
     body, headers = envelope(page, queries.ORDERS)
-    if csv_format.wants_csv(request, request.args.get("format")):
+    if as_csv:
         csv_text = csv_format.render(page.items)
         return Response(csv_text, mimetype="text/csv", headers={**headers, "Vary": "Accept"})
     return body, 200, {**headers, "Vary": "Accept"}

@@ -74,6 +74,8 @@ LIST_LOADING = (
     selectinload(Event.alternative_dates),
 )
 
+SOURCE_LOADING = (selectinload(Event.citations).selectinload(Citation.source),)
+
 DETAIL_LOADING = (
     *LIST_LOADING,
     selectinload(Event.citations).selectinload(Citation.source),
@@ -135,10 +137,11 @@ def _may_reach(first: date, last: date | None) -> ColumnElement[bool]:
     )
 
 
-def page(session: Session, filters: EventFilters) -> Page[Event]:
+def page(session: Session, filters: EventFilters, with_sources: bool = False) -> Page[Event]:
     """One page of matching events; with a search, each carries a highlighted `snippet`."""
     dialect = session.get_bind().dialect.name
-    statement = filtered(filters, dialect).options(*LIST_LOADING)
+    loading = (*LIST_LOADING, *SOURCE_LOADING) if with_sources else LIST_LOADING
+    statement = filtered(filters, dialect).options(*loading)
     order = ORDERS[filters.sort]
     if order is RELEVANCE and filters.search is not None:
         ranked = fulltext.by_relevance(statement, filters.search, dialect)
