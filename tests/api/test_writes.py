@@ -728,3 +728,13 @@ def test_a_post_body_that_is_not_a_json_object_is_refused(
     response = seeded.post("/v1/events", data=body, content_type=content_type, headers=writer.auth)
     assert_refused(response, status)
     assert seeded.get("/v1/events?limit=500").json["meta"]["total"] == before
+
+
+def test_if_match_star_is_not_enough_to_change_a_record(
+    seeded: FlaskClient, writer: Writer
+) -> None:
+    path = f"/v1/events/{EVENT}"
+    before = state(seeded, path)
+    response = seeded.patch(path, json={"title": "Blind"}, headers={**writer.auth, "If-Match": "*"})
+    assert_refused(response, 428)
+    assert state(seeded, path) == before

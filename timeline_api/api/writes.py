@@ -70,6 +70,8 @@ def _check_if_match(resource: Resource, record: Any) -> None:
         raise PreconditionRequired(
             f"send If-Match with the {resource.what}'s ETag (from its GET) to change it"
         )
+    if request.if_match.star_tag:  # "*" would let any stale client overwrite
+        raise PreconditionRequired(f"send the {resource.what}'s ETag in If-Match, not *")
     current = representation(resource, record).get_etag()[0] or ""
     if not request.if_match.contains(current):
         raise PreconditionFailed(
