@@ -55,14 +55,17 @@ event_countries = Table(
     "event_countries",
     Base.metadata,
     Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("country_code", ForeignKey("countries.code"), primary_key=True, index=True),
+    Column("country_code", ForeignKey("countries.code"), primary_key=True),
+    # Filters go from a country to its events: the index alone answers them.
+    Index("ix_event_countries_country_event", "country_code", "event_id"),
 )
 
 event_tags = Table(
     "event_tags",
     Base.metadata,
     Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id"), primary_key=True, index=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True),
+    Index("ix_event_tags_tag_event", "tag_id", "event_id"),
 )
 
 
@@ -170,12 +173,16 @@ class EventActor(Base):
     """An actor's part in an event."""
 
     __tablename__ = "event_actors"
-    __table_args__ = (one_of("role", ROLES, "role"),)
+    __table_args__ = (
+        one_of("role", ROLES, "role"),
+        # Filters go from an actor to its events: the index alone answers them.
+        Index("ix_event_actors_actor_event", "actor_id", "event_id"),
+    )
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True, index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
 
