@@ -17,6 +17,7 @@ from timeline_api.models import Actor, EventType, Source, Tag
 from timeline_api.queries import lookups as queries
 from timeline_api.queries.events import EventFilters
 from timeline_api.schemas import lookups as schemas
+from timeline_api.schemas.common import page_schema
 from timeline_api.schemas.events import EventPageSchema, EventQuery
 from timeline_api.schemas.lookups import ListArgs, list_query
 
@@ -76,7 +77,7 @@ def _detail(model: Any, id: str, what: str) -> Any:
 @actors.route("")
 class ActorList(MethodView):
     @actors.arguments(list_query(Actor, "actors", **schemas.ACTOR_FILTERS), location="query")
-    @actors.response(200, schemas.page_schema(schemas.ActorSchema, "actors"))
+    @actors.response(200, page_schema(schemas.ActorSchema, "actors"))
     def get(self, args: ListArgs) -> Any:
         """List actors
 
@@ -121,7 +122,7 @@ class SourceList(MethodView):
         list_query(Source, "sources", q=schemas.q_field("title, publisher or author", "intelNews")),
         location="query",
     )
-    @sources.response(200, schemas.page_schema(schemas.SourceSchema, "sources"))
+    @sources.response(200, page_schema(schemas.SourceSchema, "sources"))
     def get(self, args: ListArgs) -> Any:
         """List sources
 
@@ -145,7 +146,7 @@ class SourceDetail(MethodView):
 @tags.route("")
 class TagList(MethodView):
     @tags.arguments(list_query(Tag, "tags"), location="query")
-    @tags.response(200, schemas.page_schema(schemas.TagSchema, "tags"))
+    @tags.response(200, page_schema(schemas.TagSchema, "tags"))
     def get(self, args: ListArgs) -> Any:
         """List tags
 
@@ -168,7 +169,7 @@ class TagDetail(MethodView):
 @event_types.route("")
 class EventTypeList(MethodView):
     @event_types.arguments(list_query(EventType, "event types"), location="query")
-    @event_types.response(200, schemas.page_schema(schemas.EventTypeSchema, "event types"))
+    @event_types.response(200, page_schema(schemas.EventTypeSchema, "event types"))
     def get(self, args: ListArgs) -> Any:
         """List event types
 

@@ -101,3 +101,21 @@ class PageLinksSchema(Documented):
         allow_none=True,
         metadata={"description": "The next page, or null on the last one.", "example": None},
     )
+
+
+def page_schema(
+    item: type[Documented], name: str, class_name: str | None = None
+) -> type[Documented]:
+    """The envelope of a list: `data` (items of `item`), `meta` and `links`."""
+    return type(
+        class_name or f"{item.__name__.removesuffix('Schema')}PageSchema",
+        (Documented,),
+        {
+            "__doc__": f"A page of {name}.",
+            "data": fields.List(fields.Nested(item), metadata={"description": f"The {name}."}),
+            "meta": fields.Nested(PageMetaSchema, metadata={"description": "Totals and paging."}),
+            "links": fields.Nested(
+                PageLinksSchema, metadata={"description": "This page and the next."}
+            ),
+        },
+    )

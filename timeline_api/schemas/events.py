@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from timeline_api.dates import PartialDate
 from timeline_api.queries.events import ORDERS, EventFilters
-from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
+from timeline_api.schemas.common import Documented, page_schema
 from timeline_api.schemas.fields import SLUG_PATTERN, PartialDateField
 from timeline_api.schemas.paging import (
     Repeated,
@@ -336,9 +336,4 @@ class EventDetailSchema(EventSchema):
     )
 
 
-class EventPageSchema(Documented):
-    """A page of events."""
-
-    data = fields.List(fields.Nested(EventSchema), metadata={"description": "The events."})
-    meta = fields.Nested(PageMetaSchema, metadata={"description": "Totals and paging."})
-    links = fields.Nested(PageLinksSchema, metadata={"description": "This page and the next."})
+EventPageSchema = page_schema(EventSchema, "events")

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import ValidationError, fields
 
 from timeline_api.queries.paging import CHANGES
-from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
+from timeline_api.schemas.common import Documented, page_schema
 from timeline_api.schemas.paging import cursor_field, encode_cursor, limit_field
 
 RECORD = {"id": "tw-four-soldiers-sentenced-2025", "title": "…", "start": "2025-03-26"}
@@ -95,9 +95,4 @@ class ChangesQuery(HistoryQuery):
     )
 
 
-class HistoryPageSchema(Documented):
-    """A page of revisions."""
-
-    data = fields.List(fields.Nested(RevisionSchema), metadata={"description": "Revisions."})
-    meta = fields.Nested(PageMetaSchema, metadata={"description": "Totals and paging."})
-    links = fields.Nested(PageLinksSchema, metadata={"description": "This page and the next."})
+HistoryPageSchema = page_schema(RevisionSchema, "revisions", "HistoryPageSchema")

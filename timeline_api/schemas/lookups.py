@@ -10,7 +10,7 @@ from marshmallow import fields, post_load, validate
 from timeline_api.models.actors import ACTOR_KINDS
 from timeline_api.queries.lookups import by_slug
 from timeline_api.queries.paging import Key
-from timeline_api.schemas.common import Documented, PageLinksSchema, PageMetaSchema
+from timeline_api.schemas.common import Documented
 from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
@@ -200,21 +200,6 @@ class EventTypeDetailSchema(EventTypeSchema):
     """An event type, with how many events are of it."""
 
     event_count = _count()
-
-
-def page_schema(item: type[Documented], name: str) -> type[Documented]:
-    return type(
-        f"{item.__name__.removesuffix('Schema')}PageSchema",
-        (Documented,),
-        {
-            "__doc__": f"A page of {name}.",
-            "data": fields.List(fields.Nested(item), metadata={"description": f"The {name}."}),
-            "meta": fields.Nested(PageMetaSchema, metadata={"description": "Totals and paging."}),
-            "links": fields.Nested(
-                PageLinksSchema, metadata={"description": "This page and next."}
-            ),
-        },
-    )
 
 
 class CountryListSchema(Documented):
