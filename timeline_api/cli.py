@@ -16,8 +16,8 @@ from timeline_api.config import Config, ConfigError
 from timeline_api.dates import InvalidDate, parse_partial_date
 from timeline_api.models import Event
 from timeline_api.models.audit import SCOPES
-from timeline_api.queries.events import EventFilters, conditions
 from timeline_api.queries.export import export_dataset
+from timeline_api.queries.filters import EventFilters, conditions
 from timeline_api.services import dataset, formats, imports
 from timeline_api.services import tokens as token_service
 

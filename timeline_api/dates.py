@@ -105,3 +105,9 @@ def earliest_start(first: date, klass: int) -> date:
     """The earliest start an event of class `klass` can have and still reach `first`."""
     ordinal = first.toordinal() - 2**klass + 1
     return date.fromordinal(max(ordinal, 1))
+
+
+def latest_end(last: date, klass: int) -> date:
+    """The latest end an event of class `klass` can have and still start by `last`."""
+    ordinal = last.toordinal() + 2**klass - 1
+    return date.fromordinal(min(ordinal, date.max.toordinal()))

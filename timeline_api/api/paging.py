@@ -27,13 +27,15 @@ def envelope(page: Page[T], orders: dict[str, Any]) -> tuple[dict[str, Any], dic
     """The body members and headers of a page: data, meta, links, Link, X-Total-Count."""
     cursor = encode_cursor(orders[page.order], page.next_key) if page.next_key is not None else None
     next_url = _url(cursor) if cursor else None
-    headers = {} if page.total is None else {"X-Total-Count": str(page.total)}
+    counted = page.total is not None and page.total_is_exact
+    headers = {"X-Total-Count": str(page.total)} if counted else {}
     if next_url:
         headers["Link"] = f'<{next_url}>; rel="next"'
     body = {
         "data": page.items,
         "meta": {
             "total": page.total,
+            "total_is_exact": page.total_is_exact,
             "count": len(page.items),
             "limit": page.limit,
             "sort": page.order,

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -69,6 +70,16 @@ event_tags = Table(
 )
 
 
+WINDOW_TAIL = ("id", "type_id", "importance", "start_precision")
+WINDOW_COLUMNS = ("earliest", "latest", *WINDOW_TAIL)
+
+
+def live_index(name: str, *columns: str) -> Index:
+    """An index of the events not soft-deleted (partial on both databases)."""
+    live = text("deleted_at IS NULL")
+    return Index(name, *columns, sqlite_where=live, postgresql_where=live)
+
+
 class EventType(Versioned, Base):
     __tablename__ = "event_types"
 
@@ -86,11 +97,16 @@ class Event(Versioned, Timestamps, Base):
         one_of("start_precision", PRECISIONS, "start_precision"),
         one_of("end_precision", PRECISIONS, "end_precision"),
         CheckConstraint("(end_date IS NULL) = (end_precision IS NULL)", name="end_has_precision"),
-        # Keyset paging walks these in order; the range filters use their leading column.
-        Index("ix_events_earliest_id", "earliest", "id"),
-        Index("ix_events_latest_id", "latest", "id"),
-        Index("ix_events_importance_earliest_id", "importance", "earliest", "id"),
-        Index("ix_events_span_class_earliest", "span_class", "earliest"),
+        # Every list walks one of these in its order and stops after a page: no sort, no scan.
+        # They hold live events only, which is all a list shows (see queries.window).
+        live_index("ix_events_start", "earliest", "latest", "id"),
+        live_index("ix_events_end", "latest", "earliest", "id"),
+        live_index("ix_events_importance", "importance", "earliest", "id"),
+        live_index("ix_events_title", "title", "id"),
+        # A date window is one narrow range per span class, in start or end order; the
+        # trailing columns let type, importance and per-month counts skip the table.
+        live_index("ix_events_window_start", "span_class", *WINDOW_COLUMNS),
+        live_index("ix_events_window_end", "span_class", "latest", "earliest", *WINDOW_TAIL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,6 +183,23 @@ def _fill_derived(_mapper: Any, _connection: Any, event: Event) -> None:
     """What the database derives from an event for its indexes, kept in step on every write."""
     event.search_text = search_text(event.title, event.summary, event.text)
     event.span_class = span_class(event.earliest, event.latest)
+
+
+class EventCount(Base):
+    """How many live events of each type start in each month (or year).
+
+    Totals and per-year/month/type counts over the whole timeline read these few thousand
+    rows instead of a million events. Triggers on `events` keep them (revision 0005), so every
+    write path, bulk imports included, stays in step. `month` 0: a start known only to the
+    year. Rows are never deleted; a count may drop to 0.
+    """
+
+    __tablename__ = "event_counts"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    type_id: Mapped[int] = mapped_column(primary_key=True)
+    events: Mapped[int] = mapped_column(default=0)
 
 
 class EventActor(Base):

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from timeline_api.dates import SPAN_CLASSES, earliest_start
-from timeline_api.models import (
-    Actor,
-    AlternativeDate,
-    Citation,
-    Event,
-    EventActor,
-    EventLink,
-    EventType,
-    Tag,
-    event_countries,
-    event_tags,
+from timeline_api.models import AlternativeDate, Citation, Event, EventActor, EventLink
+from timeline_api.queries import counts, fulltext
+from timeline_api.queries.filters import (
+    EventFilters,
+    filtered,
+    parts,
+    search_plan,
+    shape,
+    values,
 )
-from timeline_api.queries import fulltext
-from timeline_api.queries.paging import Key, Order, Page, fetch_page, fetch_ranked
-from timeline_api.search import Query, snippet
+from timeline_api.queries.paging import (
+    Order,
+    Page,
+    cached_keys_statement,
+    fetch_ranked,
+    page_keys,
+)
+from timeline_api.search import snippet
+
+__all__ = ["ORDERS", "EventFilters", "detail", "page", "unknown"]
 
 # Best match first; pages by position, as ranks are computed per query.
 RELEVANCE = Order("relevance", (), by_position=True)
@@ -49,23 +51,6 @@ ORDERS = {
 }
 
 
-@dataclass(frozen=True)
-class EventFilters:
-    """What an events list asks for; each tuple filter matches any of its values."""
-
-    first: date | None = None  # the first day of `from`
-    last: date | None = None  # the last day of `to`
-    types: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    search: Query | None = None
-    is_disputed: bool | None = None
-    sort: str = "start"
-    limit: int = 50
-    after: Key | None = None
-
-
 LIST_LOADING = (
     selectinload(Event.type),
     selectinload(Event.actors).selectinload(EventActor.actor),
@@ -85,74 +70,53 @@ DETAIL_LOADING = (
 )
 
 
-def filtered(filters: EventFilters, dialect: str) -> Select[Event]:
-    """Events matching every filter; a span matches when it can overlap from..to."""
-    statement = select(Event).where(*conditions(filters))
-    if filters.search is not None:
-        statement = fulltext.matching(statement, filters.search, dialect)
-    return statement
-
-
-def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = [Event.deleted_at.is_(None)]
-    # Partial dates are read at their widest: earliest..latest can overlap first..last.
-    if filters.first is not None:
-        found.append(Event.latest >= filters.first)
-        found.append(_may_reach(filters.first, filters.last))
-    elif filters.last is not None:
-        found.append(Event.earliest <= filters.last)
-    if filters.types:
-        found.append(
-            Event.type_id.in_(select(EventType.id).where(EventType.slug.in_(filters.types)))
-        )
-    if filters.actors:
-        named = select(EventActor.event_id).join(Actor).where(Actor.slug.in_(filters.actors))
-        found.append(Event.id.in_(named))
-    if filters.countries:
-        placed = select(event_countries.c.event_id).where(
-            event_countries.c.country_code.in_(filters.countries)
-        )
-        found.append(Event.id.in_(placed))
-    if filters.tags:
-        tagged = select(event_tags.c.event_id).join(Tag).where(Tag.slug.in_(filters.tags))
-        found.append(Event.id.in_(tagged))
-    if filters.is_disputed is not None:
-        disputed = exists().where(AlternativeDate.event_id == Event.id)
-        found.append(disputed if filters.is_disputed else ~disputed)
-    return found
-
-
-def _may_reach(first: date, last: date | None) -> ColumnElement[bool]:
-    """Starts no later than `last`, and early enough for the span's class to reach `first`.
-
-    With `latest >= first` this is the overlap test, written as one narrow range of
-    (span_class, earliest) per class, so that no plan scans every earlier event.
-    """
-    upper = [Event.earliest <= last] if last is not None else []
-    return or_(
-        *(
-            and_(Event.span_class == klass, Event.earliest >= earliest_start(first, klass), *upper)
-            for klass in SPAN_CLASSES
-        )
-    )
-
-
 def page(session: Session, filters: EventFilters, with_sources: bool = False) -> Page[Event]:
     """One page of matching events; with a search, each carries a highlighted `snippet`."""
     dialect = session.get_bind().dialect.name
     loading = (*LIST_LOADING, *SOURCE_LOADING) if with_sources else LIST_LOADING
-    statement = filtered(filters, dialect).options(*loading)
     order = ORDERS[filters.sort]
     if order is RELEVANCE and filters.search is not None:
+        statement = filtered(filters, dialect).options(*loading)
         ranked = fulltext.by_relevance(statement, filters.search, dialect)
-        found = fetch_ranked(session, ranked, statement, order, filters.limit, filters.after)
+        matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
+        total = counts.total(session, filters, dialect, None, matches)
+        found = fetch_ranked(session, ranked, total, order, filters.limit, filters.after)
     else:
-        found = fetch_page(session, statement, order, filters.limit, filters.after)
+        found = _walked(session, filters, dialect, order, loading)
     if filters.search is not None:
         for event in found.items:
             # Not a column: where the words were found, for this response only.
             setattr(event, "snippet", snippet(filters.search, _texts(event)))  # noqa: B010
     return found
+
+
+def _walked(
+    session: Session, filters: EventFilters, dialect: str, order: Order, loading: Any
+) -> Page[Event]:
+    """A page walked along the order's index (see queries.filters and queries.counts)."""
+    matches, how = 0, "joined"
+    if filters.search is not None:
+        matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
+        how = search_plan(filters, matches)
+    by_end = order.columns[0][0] is Event.latest
+    driver = counts.choose_driver(session, filters, dialect)
+    walked = parts(shape(filters, dialect, by_end, driver, how))
+    keys = cached_keys_statement(walked, order, filters.after is not None)
+    bound = values(filters, dialect)
+    ids, next_key = page_keys(session, keys, filters.limit, filters.after, bound)
+    total, exact = counts.total(session, filters, dialect, driver, matches)
+    events = _by_id(session, ids, loading)
+    return Page(events, total, filters.limit, order.name, next_key, exact)
+
+
+def _by_id(session: Session, ids: list[int], loading: Iterable[Any]) -> list[Event]:
+    """The events of `ids`, in that order, with their relations in a fixed number of queries."""
+    if not ids:
+        return []
+    found = {
+        e.id: e for e in session.scalars(select(Event).where(Event.id.in_(ids)).options(*loading))
+    }
+    return [found[id] for id in ids]
 
 
 def _texts(event: Event) -> tuple[str | None, ...]:

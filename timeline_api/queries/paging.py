@@ -5,9 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from timeline_api.models import Revision
@@ -29,13 +42,29 @@ class Order:
             return (int,)
         return tuple(column.type.python_type for column, _ in self.columns)
 
-    def order_by(self) -> list[ColumnElement[Any]]:
+    def order_by(self, columns: Sequence[Any] | None = None) -> list[ColumnElement[Any]]:
+        """ORDER BY terms, on this order's columns or on `columns` standing for them."""
+        chosen = columns if columns is not None else [column for column, _ in self.columns]
         return [
-            column.desc() if descending else column.asc() for column, descending in self.columns
+            column.desc() if descending else column.asc()
+            for column, (_, descending) in zip(chosen, self.columns, strict=True)
         ]
+
+    def after_bound(self) -> ColumnElement[bool]:
+        """`after` with bind parameters `after_0`, `after_1`, ... for the key's values."""
+        return self.after(
+            tuple(
+                bindparam(f"after_{n}", type_=column.type)
+                for n, (column, _) in enumerate(self.columns)
+            )
+        )
 
     def after(self, key: Key) -> ColumnElement[bool]:
         """Rows strictly after `key` in this order (works for mixed directions)."""
+        directions = {descending for _, descending in self.columns}
+        if len(directions) == 1:  # a row value: one index seek on both databases
+            columns = tuple_(*(column for column, _ in self.columns))
+            return columns < tuple_(*key) if directions == {True} else columns > tuple_(*key)
         clauses: list[ColumnElement[bool]] = []
         for index, (column, descending) in enumerate(self.columns):
             equal = [
@@ -55,6 +84,7 @@ class Page(Generic[T]):
     limit: int
     order: str
     next_key: Key | None
+    total_is_exact: bool = True  # False: `total` is an estimate
 
 
 # Counting stops here, so that no request scans a whole table just to say how many match.
@@ -83,33 +113,67 @@ def fetch_page(
     page's rows, so the number of queries never depends on the page's length.
     """
     total = count(session, statement, order.columns[-1][0])
-    keyed = statement if after is None else statement.where(order.after(after))
-    columns = [column for column, _ in order.columns]
-    keys = session.execute(
-        keyed.with_only_columns(*columns).order_by(*order.order_by()).limit(limit + 1)
-    ).all()
-    next_key = tuple(keys[limit - 1]) if len(keys) > limit else None
-    unique = columns[-1]
-    wanted = [row[-1] for row in keys[:limit]]
+    keys = keys_statement((statement,), order, after is not None)
+    wanted, next_key = page_keys(session, keys, limit, after)
+    unique = order.columns[-1][0]
     found: Iterable[T] = session.scalars(statement.where(unique.in_(wanted))) if wanted else []
     by_key = {getattr(record, unique.key): record for record in found}
     return Page([by_key[key] for key in wanted], total, limit, order.name, next_key)
 
 
+def keys_statement(parts: tuple[Select[Any], ...], order: Order, keyed: bool) -> Select[Any]:
+    """The keys of one page of the union of `parts`: a row per record, its key last.
+
+    Each part is walked in `order` and cut after a page, so that with one index per part no
+    database sorts more than a page of rows per part; several parts are then merged. Binds
+    `page_size`, and with `keyed` the key to start after (`after_0`, `after_1`, ...).
+    """
+    columns = [column for column, _ in order.columns]
+    size = bindparam("page_size", type_=Integer())
+
+    def walk(part: Select[Any]) -> Select[Any]:
+        walked = part.where(order.after_bound()) if keyed else part
+        return walked.with_only_columns(*columns).order_by(*order.order_by()).limit(size)
+
+    if len(parts) == 1:
+        return walk(parts[0])
+    merged = union_all(*(select(walk(part).subquery()) for part in parts)).subquery()
+    standing = [merged.c[column.key] for column in columns]
+    return select(*standing).order_by(*order.order_by(standing)).limit(size)
+
+
+# Statements of the event lists come in few shapes: built once each.
+cached_keys_statement = lru_cache(maxsize=1024)(keys_statement)
+
+
+def page_keys(
+    session: Session,
+    statement: Select[Any],
+    limit: int,
+    after: Key | None = None,
+    bound: dict[str, Any] | None = None,
+) -> tuple[list[Any], Key | None]:
+    """Run a `keys_statement`: the page's keys, and the key the next page follows."""
+    params = {**(bound or {}), "page_size": limit + 1}
+    params.update({f"after_{n}": value for n, value in enumerate(after or ())})
+    keys = session.execute(statement, params).all()
+    next_key = tuple(keys[limit - 1]) if len(keys) > limit else None
+    return [row[-1] for row in keys[:limit]], next_key
+
+
 def fetch_ranked(
     session: Session,
     ranked: Select[T],
-    statement: Select[T],
+    total: tuple[int, bool],
     order: Order,
     limit: int,
     after: Key | None = None,
 ) -> Page[T]:
-    """A page of `ranked` (already ordered) by position; `statement` counts the total."""
-    total = count(session, statement)
+    """A page of `ranked` (already ordered) by position; `total`: its size, and if exact."""
     offset = after[0] if after else 0
     rows = list(session.scalars(ranked.offset(offset).limit(limit + 1)))
     next_key = (offset + limit,) if len(rows) > limit else None
-    return Page(rows[:limit], total, limit, order.name, next_key)
+    return Page(rows[:limit], total[0], limit, order.name, next_key, total[1])
 
 
 def encodable(value: Any) -> Any:

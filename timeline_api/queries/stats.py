@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, extract, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, extract, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from timeline_api.models import (
@@ -12,13 +14,14 @@ from timeline_api.models import (
     Country,
     Event,
     EventActor,
+    EventCount,
     EventType,
     Tag,
     event_countries,
     event_tags,
 )
-from timeline_api.queries import fulltext
-from timeline_api.queries.events import EventFilters, conditions
+from timeline_api.queries import counts
+from timeline_api.queries.filters import EventFilters, Shape, parts, shape, values
 
 GROUPS = ("year", "month", "type", "actor", "country", "tag")
 
@@ -32,48 +35,87 @@ class Bucket:
     count: int
 
 
-def _statement(filters: EventFilters, dialect: str) -> Select[int]:
-    statement = select(Event.id).where(*conditions(filters))
-    if filters.search is not None:
-        statement = fulltext.matching(statement, filters.search, dialect)
-    return statement
-
-
 def count_by(session: Session, filters: EventFilters, by: str) -> list[Bucket]:
     """Matching events counted per group; an event with several actors counts for each."""
+    if (
+        by in ("year", "month", "type")
+        and counts.by_counts_table(filters)
+        and not (filters.first or filters.last)
+    ):
+        return _from_counts(session, filters, by)
     dialect = session.get_bind().dialect.name
-    matching = _statement(filters, dialect).subquery()
+    driver = counts.choose_driver(session, filters, dialect)
+    grouped = _grouped(shape(filters, dialect, driver=driver), by)
+    rows = session.execute(grouped, values(filters, dialect))
     if by in ("year", "month"):
-        return _by_date(session, matching, by)
-    key, label, joined = _GROUPED[by]
-    rows = session.execute(
-        select(key, label, func.count(func.distinct(joined.c.event_id)))
-        .select_from(joined)
-        .join(matching, matching.c.id == joined.c.event_id)
-        .group_by(key, label)
-        .order_by(func.count(func.distinct(joined.c.event_id)).desc(), key)
-    )
+        return [_dated(by, int(row[0]), row[1], int(row[-1])) for row in rows]
     return [Bucket(str(k), str(name), int(n)) for k, name, n in rows]
 
 
-def _by_date(session: Session, matching: Subquery, by: str) -> list[Bucket]:
-    """By the start's year, or month; a start known only to the year stays in "YYYY"."""
-    year = extract("year", Event.earliest)
-    month: ColumnElement[int | None] = case(
-        (Event.start_precision == "year", None), else_=extract("month", Event.earliest)
+@lru_cache(maxsize=256)
+def _grouped(shape: Shape, by: str) -> Select[Any]:
+    """Matching events counted per group: each window range read from its index."""
+    columns = (Event.id, Event.earliest, Event.start_precision, Event.type_id)
+    walked = [part.with_only_columns(*columns) for part in parts(shape)]
+    matching = (walked[0] if len(walked) == 1 else union_all(*walked)).subquery()
+    if by in ("year", "month"):
+        return _by_date(matching, by)
+    key, label, joined = _GROUPED[by]
+    events = func.count(func.distinct(joined.c.event_id))
+    return (
+        select(key, label, events)
+        .select_from(joined)
+        .join(matching, matching.c.id == joined.c.event_id)
+        .group_by(key, label)
+        .order_by(events.desc(), key)
     )
-    columns = [year] if by == "year" else [year, month]
+
+
+def _by_date(matching: Subquery, by: str) -> Select[Any]:
+    """By the start's year, or month; a start known only to the year stays in "YYYY"."""
+    year = extract("year", matching.c.earliest)
+    if by == "year":
+        return select(year, null(), func.count()).group_by(year).order_by(year)  # type: ignore[return-value]
+    month: ColumnElement[int | None] = case(
+        (matching.c.start_precision == "year", None), else_=extract("month", matching.c.earliest)
+    )
+    return select(year, month, func.count()).group_by(year, month).order_by(year, month)  # type: ignore[return-value]
+
+
+def _dated(by: str, year: int, month: Any, count: int) -> Bucket:
+    key = f"{year:04d}" + (f"-{int(month):02d}" if by == "month" and month else "")
+    return Bucket(key, key, count)
+
+
+def _from_counts(session: Session, filters: EventFilters, by: str) -> list[Bucket]:
+    """Whole-timeline counts per year, month or type, read from event_counts."""
+    chosen = []
+    if filters.types:
+        chosen.append(
+            EventCount.type_id.in_(select(EventType.id).where(EventType.slug.in_(filters.types)))
+        )
+    total = func.sum(EventCount.events)
+    if by == "type":
+        rows = session.execute(
+            select(EventType.slug, EventType.name, total)
+            .join(EventType, EventType.id == EventCount.type_id)
+            .where(*chosen)
+            .group_by(EventType.slug, EventType.name)
+            .having(total > 0)
+            .order_by(total.desc(), EventType.slug)
+        )
+        return [Bucket(str(k), str(name), int(n)) for k, name, n in rows]
+    columns = [EventCount.year] if by == "year" else [EventCount.year, EventCount.month]
     rows = session.execute(
-        select(*columns, func.count(Event.id))
-        .where(Event.id.in_(select(matching.c.id)))
+        select(*columns, total)
+        .where(*chosen)
         .group_by(*columns)
+        .having(total > 0)
         .order_by(*columns)
     )
-    buckets = []
-    for row in rows:
-        key = f"{int(row[0]):04d}" + (f"-{int(row[1]):02d}" if by == "month" and row[1] else "")
-        buckets.append(Bucket(key, key, int(row[-1])))
-    return buckets
+    return [
+        _dated(by, int(row[0]), row[1] if by == "month" else None, int(row[-1])) for row in rows
+    ]
 
 
 _ACTORS = select(EventActor.event_id, Actor.slug, Actor.name).join(Actor).subquery()

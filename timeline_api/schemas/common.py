@@ -69,10 +69,17 @@ class PageMetaSchema(Documented):
     total = fields.Integer(
         allow_none=True,
         metadata={
-            "description": "How many records match the filters, on all pages; null when more "
-            "than 10,000 do (narrow the filters, or page to the end).",
+            "description": "How many records match the filters, on all pages. Events: always "
+            "given, exact unless `total_is_exact` is false (a search matching more than "
+            "10,000 events is estimated). Other lists: null when more than 10,000 match.",
             "example": 31,
         },
+    )
+    total_is_exact = fields.Boolean(
+        metadata={
+            "description": "False when `total` is an estimate rather than a count.",
+            "example": True,
+        }
     )
     count = fields.Integer(
         metadata={"description": "How many records this page holds.", "example": 31}
