@@ -175,6 +175,7 @@ def test_an_empty_list_is_one_empty_page(client: FlaskClient) -> None:
     assert response.json["data"] == []
     assert response.json["meta"] == {
         "total": 0,
+        "total_is_exact": True,
         "count": 0,
         "limit": 50,
         "sort": "start",
