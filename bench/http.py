@@ -137,6 +137,7 @@ def measure(
     datasette: Path | None,
 ) -> None:
     log = RESULTS / f"servers-{size}-{database.kind}.log"
+    log.unlink(missing_ok=True)  # access logs grow fast: keep the last run's only
     say(f"starting servers on {database.kind} (logs: {log.name})")
     with ExitStack() as stack:
         ours = stack.enter_context(servers.serve_ours(database.url, servers.free_port(), log))
