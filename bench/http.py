@@ -157,7 +157,7 @@ def measure(
                 contenders.append((DATASETTE, theirs, row.datasette))
             measure_row(size, database, row.name, contenders, files, args, results, rss)
         for label, workers in rss.items():
-            results.rss_mb[f"{size} {database.kind} {label}"] = sorted(workers.values())
+            results.rss_mb[f"{size:,} events, {database.kind}, {label}"] = sorted(workers.values())
 
 
 def measure_row(

@@ -202,7 +202,7 @@ def _notes(results: Results) -> list[str]:
         for (size, database), seconds in (
             (key.split(), value) for key, value in results.import_seconds.items()
         )
-    ]
+    ]  # keys are "<size> <database>"
     memory = [
         f"{key}: {', '.join(f'{mb:,.0f}' for mb in values)}"
         for key, values in results.rss_mb.items()
