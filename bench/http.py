@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from bench.report import DATASETTE, OURS, Key, Results, targets_section
 from bench.servers import Server
 
 RESULTS = Path(__file__).resolve().parent / "results"
+Rss = dict[str, dict[int, float]]  # server → worker pid → largest RSS seen, MB
 
 
 def arguments() -> argparse.Namespace:
@@ -81,34 +83,103 @@ def commit() -> str:
     )
 
 
-def bench_size(
-    size: int, args: argparse.Namespace, results: Results, datasette: Path | None
-) -> None:
-    say(f"== {size:,} events ==")
-    source = dataset(size, args.seed)
-    loaded = [
-        databases.sqlite(RESULTS, size, args.seed)
-        if kind == "sqlite"
-        else databases.postgresql(args.postgresql_server, size, args.seed)
-        for kind in args.kinds
-    ]
-    for database in loaded:
-        seconds = databases.load(database, source, size, args.reuse)
-        if seconds:
-            results.import_seconds[f"{size} {database.kind}"] = seconds
-    rows = workload.rows(args.seed, databases.ids(loaded[0]))
-    cells = len(rows) * len(args.connections) * (len(loaded) + bool(datasette))
-    say(f"{cells} cells of {args.duration} s: {cells * args.duration / 60:.0f} min of load")
-    results.rows = [(row.name, row.group) for row in rows]
-    files = write_paths(RESULTS / f"paths-{size}-s{args.seed}", rows)
-    for database in loaded:
-        measure(size, database, rows, files, args, results, datasette)
-        if database.kind == "sqlite" and size == max(args.sizes):
-            say("checking query plans for scans of events")
-            results.scans = plans.scans(database.url, rows)
+@dataclass
+class Bench:
+    """One run: its options, what it measured so far, and Datasette when it takes part."""
+
+    args: argparse.Namespace
+    results: Results
+    datasette: Path | None
+    files: dict[tuple[str, str], Path] = field(default_factory=dict)  # (row, server) → paths
+
+    def size(self, size: int) -> None:
+        """Generate, load, serve and measure one dataset size."""
+        say(f"== {size:,} events ==")
+        source = dataset(size, self.args.seed)
+        loaded = [
+            databases.sqlite(RESULTS, size, self.args.seed)
+            if kind == "sqlite"
+            else databases.postgresql(self.args.postgresql_server, size, self.args.seed)
+            for kind in self.args.kinds
+        ]
+        for database in loaded:
+            seconds = databases.load(database, source, size, self.args.reuse)
+            if seconds:
+                self.results.import_seconds[f"{size} {database.kind}"] = seconds
+        rows = workload.rows(self.args.seed, databases.ids(loaded[0]))
+        self.results.rows = [(row.name, row.group) for row in rows]
+        self.files = write_paths(RESULTS / f"paths-{size}-s{self.args.seed}", rows)
+        cells = len(rows) * len(self.args.connections) * (len(loaded) + bool(self.datasette))
+        say(f"{cells} cells of {self.args.duration} s: {cells * self.args.duration / 60:.0f} min")
+        for database in loaded:
+            self.measure(size, database, rows)
+            if database.kind == "sqlite" and size == max(self.args.sizes):
+                say("checking query plans for scans of events")
+                self.results.scans = plans.scans(database.url, rows)
+
+    def measure(self, size: int, database: Database, rows: list[workload.Row]) -> None:
+        """Start the servers on `database`, measure every row, stop them."""
+        log = RESULTS / f"servers-{size}-{database.kind}.log"
+        log.unlink(missing_ok=True)  # access logs grow fast: keep the last run's only
+        say(f"starting servers on {database.kind} (logs: {log.name})")
+        with ExitStack() as stack:
+            ours = stack.enter_context(servers.serve_ours(database.url, servers.free_port(), log))
+            theirs: Server | None = None
+            if database.kind == "sqlite":
+                warm(database.sqlite_file)
+                if self.datasette:
+                    theirs = stack.enter_context(
+                        servers.serve_datasette(
+                            self.datasette, database.sqlite_file, servers.free_port(), log
+                        )
+                    )
+            rss: Rss = {}
+            for row in rows:
+                contenders = [(OURS, ours, row.ours)]
+                if theirs and row.datasette:
+                    contenders.append((DATASETTE, theirs, row.datasette))
+                self.row(Key(size, database.kind, "", row.name, 0), contenders, rss)
+        for label, workers in rss.items():
+            key = f"{size:,} events, {database.kind}, {label}"
+            self.results.rss_mb[key] = sorted(workers.values())
+
+    def row(self, where: Key, contenders: list[tuple[str, Server, list[str]]], rss: Rss) -> None:
+        """Every cell of one row, interleaved: ours, Datasette, ours, Datasette, ..."""
+        failed: set[str] = set()
+        for name, server, paths in contenders:
+            try:
+                wrk.check(server.url, paths)
+            except wrk.RequestsFailed as error:
+                self.fail(replace(where, server=name), str(error))
+                failed.add(name)
+        for clients in self.args.connections:
+            for name, server, _paths in contenders:
+                if name in failed:
+                    continue
+                key = replace(where, server=name, connections=clients)
+                cell = wrk.run(server.url, self.files[(key.row, name)], clients, self.args.duration)
+                self.results.cells[key] = cell
+                say(
+                    f"{key.size:>9,} {key.database:<10} {key.row:<26} {clients:>2} clients "
+                    f"{name:<9} {cell.per_second:8,.1f} req/s  p50 {cell.p50_ms:7,.1f} ms  "
+                    f"p99 {cell.p99_ms:7,.1f} ms"
+                )
+                workers = rss.setdefault(name, {})
+                for pid, mb in server.worker_rss_mb().items():
+                    workers[pid] = max(mb, workers.get(pid, 0.0))
+                if cell.errors:
+                    self.fail(key, f"{cell.errors} errors in {cell.requests} requests")
+                    failed.add(name)
+
+    def fail(self, key: Key, error: str) -> None:
+        """Loudly: the row is abandoned for this server, and the run will exit 1."""
+        for clients in self.args.connections:
+            self.results.failures[replace(key, connections=clients)] = error
+        say(f"!!! {key.server} failed on '{key.row}' ({key.size:,}, {key.database}): {error}")
 
 
 def write_paths(folder: Path, rows: list[workload.Row]) -> dict[tuple[str, str], Path]:
+    """One file of request paths per row and server, for wrk's script to cycle through."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for number, row in enumerate(rows):
@@ -127,84 +198,6 @@ def warm(file: Path) -> None:
             pass
 
 
-def measure(
-    size: int,
-    database: Database,
-    rows: list[workload.Row],
-    files: dict[tuple[str, str], Path],
-    args: argparse.Namespace,
-    results: Results,
-    datasette: Path | None,
-) -> None:
-    log = RESULTS / f"servers-{size}-{database.kind}.log"
-    log.unlink(missing_ok=True)  # access logs grow fast: keep the last run's only
-    say(f"starting servers on {database.kind} (logs: {log.name})")
-    with ExitStack() as stack:
-        ours = stack.enter_context(servers.serve_ours(database.url, servers.free_port(), log))
-        theirs: Server | None = None
-        if database.kind == "sqlite":
-            warm(database.sqlite_file)
-            if datasette:
-                theirs = stack.enter_context(
-                    servers.serve_datasette(
-                        datasette, database.sqlite_file, servers.free_port(), log
-                    )
-                )
-        rss: dict[str, dict[int, float]] = {}
-        for row in rows:
-            contenders = [(OURS, ours, row.ours)]
-            if theirs and row.datasette:
-                contenders.append((DATASETTE, theirs, row.datasette))
-            measure_row(size, database, row.name, contenders, files, args, results, rss)
-        for label, workers in rss.items():
-            results.rss_mb[f"{size:,} events, {database.kind}, {label}"] = sorted(workers.values())
-
-
-def measure_row(
-    size: int,
-    database: Database,
-    name: str,
-    contenders: list[tuple[str, Server, list[str]]],
-    files: dict[tuple[str, str], Path],
-    args: argparse.Namespace,
-    results: Results,
-    rss: dict[str, dict[int, float]],
-) -> None:
-    """Every cell of one row, interleaved: ours, Datasette, ours, Datasette, ..."""
-    failed: set[str] = set()
-    for server_name, server, paths in contenders:
-        try:
-            wrk.check(server.url, paths)
-        except wrk.RequestsFailed as error:
-            fail(results, Key(size, database.kind, server_name, name, 0), str(error), args)
-            failed.add(server_name)
-    for clients in args.connections:
-        for server_name, server, _paths in contenders:
-            if server_name in failed:
-                continue
-            key = Key(size, database.kind, server_name, name, clients)
-            cell = wrk.run(server.url, files[(name, server_name)], clients, args.duration)
-            results.cells[key] = cell
-            say(
-                f"{size:>9,} {database.kind:<10} {name:<26} {clients:>2} clients "
-                f"{server_name:<9} {cell.per_second:8,.1f} req/s  p50 {cell.p50_ms:7,.1f} ms  "
-                f"p99 {cell.p99_ms:7,.1f} ms"
-            )
-            workers = rss.setdefault(server_name, {})
-            for pid, mb in server.worker_rss_mb().items():
-                workers[pid] = max(mb, workers.get(pid, 0.0))
-            if cell.errors:
-                fail(results, key, f"{cell.errors} errors in {cell.requests} requests", args)
-                failed.add(server_name)
-
-
-def fail(results: Results, key: Key, error: str, args: argparse.Namespace) -> None:
-    """Loudly: the row is abandoned for this server, and the run will exit 1."""
-    for clients in args.connections:
-        results.failures[Key(key.size, key.database, key.server, key.row, clients)] = error
-    say(f"!!! {key.server} failed on '{key.row}' ({key.size:,}, {key.database}): {error}")
-
-
 def main() -> None:
     args = arguments()
     wrk.require_wrk()
@@ -214,8 +207,9 @@ def main() -> None:
     uses_datasette = "sqlite" in args.kinds and not args.skip_datasette
     datasette = servers.datasette_binary(RESULTS) if uses_datasette else None
     started = time.monotonic()
+    bench = Bench(args, results, datasette)
     for size in args.sizes:
-        bench_size(size, args, results, datasette)
+        bench.size(size)
     command = "python -m bench.http " + " ".join(sys.argv[1:])
     text = report.markdown(results, command.strip(), args.duration)
     (RESULTS / "http-latest.md").write_text(text)
