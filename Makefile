@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run dev test lint format openapi bench clean
+.PHONY: install run dev test lint format openapi bench bench-tools bench-inprocess clean
 
 # Reinstall only when the project's dependencies change.
 $(BIN)/timeline-api: pyproject.toml
@@ -42,8 +42,19 @@ format: install
 openapi: install
 	$(BIN)/timeline-api openapi > openapi.yaml
 
-bench: install
-	$(BIN)/python -m bench.events
+# The HTTP bench of docs/performance.md: ours beside Datasette, 100k and 1M events, SQLite and
+# PostgreSQL (about 20 min on 2 cores). Options: make bench BENCH_ARGS="--events 50000 --reuse".
+bench: install bench-tools
+	$(BIN)/python -m bench.http $(BENCH_ARGS)
+
+# wrk, the load generator, from the Debian packages (for the bench only, not for CI).
+bench-tools:
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } \
+		|| { echo "bench: cannot install wrk; run: sudo apt-get install -y wrk" >&2; exit 1; }
+
+# In-process latency of the events list (no HTTP): python -m bench.events --help.
+bench-inprocess: install
+	$(BIN)/python -m bench.events $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
