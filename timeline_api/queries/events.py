@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from timeline_api.models import AlternativeDate, Citation, Event, EventActor, EventLink
-from timeline_api.queries import counts, fulltext
+from timeline_api.queries import counts, fulltext, listing
 from timeline_api.queries.filters import (
     EventFilters,
     filtered,
@@ -19,13 +19,14 @@ from timeline_api.queries.filters import (
     values,
 )
 from timeline_api.queries.paging import (
+    Key,
     Order,
     Page,
     cached_keys_statement,
-    fetch_ranked,
     page_keys,
+    ranked_keys,
 )
-from timeline_api.search import snippet
+from timeline_api.search import Query, snippet
 
 __all__ = ["ORDERS", "EventFilters", "detail", "page", "unknown"]
 
@@ -70,34 +71,41 @@ DETAIL_LOADING = (
 )
 
 
-def page(session: Session, filters: EventFilters, with_sources: bool = False) -> Page[Event]:
-    """One page of matching events; with a search, each carries a highlighted `snippet`."""
+def page(session: Session, filters: EventFilters, with_sources: bool = False) -> Page[Any]:
+    """One page of matching events; with a search, each carries a highlighted `snippet`.
+
+    The events are plain records (queries.listing); with `with_sources` (CSV, which lists
+    citations), ORM records with their citations.
+    """
     dialect = session.get_bind().dialect.name
-    loading = (*LIST_LOADING, *SOURCE_LOADING) if with_sources else LIST_LOADING
     order = ORDERS[filters.sort]
-    if order is RELEVANCE and filters.search is not None:
-        statement = filtered(filters, dialect).options(*loading)
-        ranked = fulltext.by_relevance(statement, filters.search, dialect)
-        matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
-        total = counts.total(session, filters, dialect, None, matches)
-        found = fetch_ranked(session, ranked, total, order, filters.limit, filters.after)
-    else:
-        found = _walked(session, filters, dialect, order, loading)
+    matches = 0
     if filters.search is not None:
-        for event in found.items:
-            # Not a column: where the words were found, for this response only.
-            setattr(event, "snippet", snippet(filters.search, _texts(event)))  # noqa: B010
-    return found
+        matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
+    if order is RELEVANCE and filters.search is not None:
+        ranked = fulltext.by_relevance(
+            filtered(filters, dialect).with_only_columns(Event.id), filters.search, dialect
+        )
+        ids, next_key = ranked_keys(session, ranked, filters.limit, filters.after)
+        total, exact = counts.total(session, filters, dialect, None, matches)
+    else:
+        ids, next_key, total, exact = _walked(session, filters, dialect, order, matches)
+    items = (
+        _with_sources(session, ids)
+        if with_sources
+        else listing.records(session, ids, with_text=filters.search is not None)
+    )
+    if filters.search is not None:
+        for item in items:
+            _add_snippet(item, filters.search)
+    return Page(items, total, filters.limit, order.name, next_key, exact)
 
 
 def _walked(
-    session: Session, filters: EventFilters, dialect: str, order: Order, loading: Any
-) -> Page[Event]:
-    """A page walked along the order's index (see queries.filters and queries.counts)."""
-    matches, how = 0, "joined"
-    if filters.search is not None:
-        matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
-        how = search_plan(filters, matches)
+    session: Session, filters: EventFilters, dialect: str, order: Order, matches: int
+) -> tuple[list[int], Key | None, int, bool]:
+    """A page's ids walked along the order's index (see queries.filters), and the total."""
+    how = search_plan(filters, matches) if filters.search is not None else "joined"
     by_end = order.columns[0][0] is Event.latest
     driver = counts.choose_driver(session, filters, dialect)
     walked = parts(shape(filters, dialect, by_end, driver, how))
@@ -105,22 +113,25 @@ def _walked(
     bound = values(filters, dialect)
     ids, next_key = page_keys(session, keys, filters.limit, filters.after, bound)
     total, exact = counts.total(session, filters, dialect, driver, matches)
-    events = _by_id(session, ids, loading)
-    return Page(events, total, filters.limit, order.name, next_key, exact)
+    return ids, next_key, total, exact
 
 
-def _by_id(session: Session, ids: list[int], loading: Iterable[Any]) -> list[Event]:
-    """The events of `ids`, in that order, with their relations in a fixed number of queries."""
+def _with_sources(session: Session, ids: list[int]) -> list[Event]:
+    """The events of `ids`, in that order, with their relations and citations."""
     if not ids:
         return []
-    found = {
-        e.id: e for e in session.scalars(select(Event).where(Event.id.in_(ids)).options(*loading))
-    }
+    loading = (*LIST_LOADING, *SOURCE_LOADING)
+    statement = select(Event).where(Event.id.in_(ids)).options(*loading)
+    found = {event.id: event for event in session.scalars(statement)}
     return [found[id] for id in ids]
 
 
-def _texts(event: Event) -> tuple[str | None, ...]:
-    return (event.title, event.summary, event.text)
+def _add_snippet(item: Any, query: Query) -> None:
+    """Where the words were found: not a column, for this response only."""
+    if isinstance(item, dict):
+        item["snippet"] = snippet(query, (item["title"], item["summary"], item["text"]))
+    else:
+        item.snippet = snippet(query, (item.title, item.summary, item.text))
 
 
 def detail(session: Session, slug: str) -> Event | None:

@@ -78,8 +78,8 @@ def estimate(session: Session, query: Query, events: int) -> int:
     For a search too common to count exactly; ids are taken to be spread evenly.
     """
     # Apart: SQLite reads min() or max() of a key from the index's end only when alone.
-    lowest = session.scalar(select(func.min(Event.id)))
-    highest = session.scalar(select(func.max(Event.id)))
+    lowest: int | None = session.scalar(select(func.min(Event.id)))
+    highest: int | None = session.scalar(select(func.max(Event.id)))
     if lowest is None or highest is None or events == 0:
         return 0
     span = highest - lowest + 1
@@ -87,7 +87,7 @@ def estimate(session: Session, query: Query, events: int) -> int:
     start = lowest + (span - width) // 2
     ids, id_column = _matched(query, session.get_bind().dialect.name)
     sliced = ids.where(id_column.between(start, start + width - 1))
-    found = session.scalar(select(func.count()).select_from(sliced.subquery())) or 0
+    found: int = session.scalar(select(func.count()).select_from(sliced.subquery())) or 0
     return round(found * span / width)
 
 

@@ -161,19 +161,14 @@ def page_keys(
     return [row[-1] for row in keys[:limit]], next_key
 
 
-def fetch_ranked(
-    session: Session,
-    ranked: Select[T],
-    total: tuple[int, bool],
-    order: Order,
-    limit: int,
-    after: Key | None = None,
-) -> Page[T]:
-    """A page of `ranked` (already ordered) by position; `total`: its size, and if exact."""
+def ranked_keys(
+    session: Session, ranked: Select[Any], limit: int, after: Key | None = None
+) -> tuple[list[Any], Key | None]:
+    """A page of `ranked` (already ordered) by position: its first column, and the next key."""
     offset = after[0] if after else 0
     rows = list(session.scalars(ranked.offset(offset).limit(limit + 1)))
     next_key = (offset + limit,) if len(rows) > limit else None
-    return Page(rows[:limit], total[0], limit, order.name, next_key, total[1])
+    return rows[:limit], next_key
 
 
 def encodable(value: Any) -> Any:
