@@ -269,15 +269,21 @@ def openapi() -> None:
     type=int,
     help="gunicorn workers (default: 2 per core + 1).",
 )
+@click.option(
+    "--threads",
+    default=lambda: int(os.environ.get("GUNICORN_THREADS", "0")),
+    type=int,
+    help="threads per worker; more than 1 uses gthread workers (default: see README).",
+)
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading instead.")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
+def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
     """Serve the API (gunicorn; --dev for Flask's development server)."""
     if dev:
         create_app().run(host=host, port=port, debug=True)
         return
     from timeline_api.server import run
 
-    run(host, port, workers)
+    run(host, port, workers, threads)
 
 
 if __name__ == "__main__":

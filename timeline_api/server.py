@@ -53,13 +53,23 @@ def default_workers() -> int:
     return multiprocessing.cpu_count() * 2 + 1
 
 
-def run(host: str, port: int, workers: int = 0) -> None:
-    """Serve on host:port until SIGTERM or SIGINT, letting requests in flight finish."""
+DEFAULT_THREADS = 1
+
+
+def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
+    """Serve on host:port until SIGTERM or SIGINT, letting requests in flight finish.
+
+    One thread per worker runs gunicorn's sync workers; more, its gthread workers (which
+    also keep connections alive between requests).
+    """
     create_app()  # fail here, once, on bad configuration rather than in every worker
+    threads = threads or DEFAULT_THREADS
     Server(
         {
             "bind": f"{host}:{port}",
             "workers": workers or default_workers(),
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
             "accesslog": "-",
             "logger_class": JSONAccessLogger,
             "graceful_timeout": 20,
