@@ -7,8 +7,9 @@ Builds (once) a SQLite file of generated events with bench.events, then for each
 WORKERSxTHREADS (1 thread: gunicorn's sync worker; more: gthread) starts the server exactly
 as deployed, on 127.0.0.1, and drives it with wrk (Debian package `wrk`) at 1 and 8
 connections, each cell `--seconds` long, asking for pages of 50 events in date windows of
-30 to 365 days (or, with `--mix records`, for single events: less SQL, more Python). Rounds run the configs in alternating order, so that a noisy neighbour
-does not favour one; the table gives each cell's median over rounds.
+30 to 365 days (or, with `--mix records`, for single events: less SQL, more Python).
+Rounds run the configs in alternating order, so that a noisy neighbour does not favour one;
+the table gives each cell's median over rounds.
 """
 
 from __future__ import annotations

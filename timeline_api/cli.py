@@ -267,13 +267,13 @@ def openapi() -> None:
     "--workers",
     default=lambda: int(os.environ.get("WEB_CONCURRENCY", "0")),
     type=int,
-    help="gunicorn workers (default: 2 per core + 1).",
+    help="gunicorn workers (default: one per core).",
 )
 @click.option(
     "--threads",
     default=lambda: int(os.environ.get("GUNICORN_THREADS", "0")),
     type=int,
-    help="threads per worker; more than 1 uses gthread workers (default: see README).",
+    help="threads per worker (default: 4); 1 runs sync workers, more gthread ones.",
 )
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading instead.")
 def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:

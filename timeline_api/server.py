@@ -49,11 +49,15 @@ class Server(BaseApplication):  # type: ignore[misc]  # untyped library
 
 
 def default_workers() -> int:
-    """gunicorn's advice: two per core, plus one."""
-    return multiprocessing.cpu_count() * 2 + 1
+    """One per core: a request is CPU work (Python, and SQLite in the worker), so more
+    processes than cores add memory and contention, not throughput (README, bench/workers.py).
+    """
+    return multiprocessing.cpu_count()
 
 
-DEFAULT_THREADS = 1
+# Threads overlap what runs without the GIL (SQLite's queries, slow clients) and keep
+# connections alive; with PostgreSQL each needs a connection: keep it <= 2 x DB_POOL_SIZE.
+DEFAULT_THREADS = 4
 
 
 def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
