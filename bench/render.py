@@ -5,8 +5,9 @@
 Builds (once) a SQLite file of generated events with bench.events, then, for pages of 50 and
 500, times the whole request through the test client, the same request with its page already
 loaded (what Python costs around the SQL), and each step on its own: the dump (compiled, and
-marshmallow's own), the JSON encoding and the ETag hash. `--profile N` adds the N costliest
-functions of the request (cProfile, by own time). Medians of CPU milliseconds.
+marshmallow's own), the JSON encoding (orjson, and the standard library's) and the ETag hash.
+`--profile N` adds the N costliest functions of the request (cProfile, by own time). Medians
+of CPU milliseconds.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from unittest import mock
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema
 
 from bench.events import RESULTS, build
@@ -66,6 +68,8 @@ def steps(app: Flask, limit: int, repeat: int) -> dict[str, float]:
             found[f"request - SQL, {encoding}"] = median_ms(
                 partial(client.get, path, headers={"Accept-Encoding": encoding}), repeat
             )
+    stdlib = DefaultJSONProvider(app)  # what the app used before OrjsonProvider
+    stdlib.sort_keys, stdlib.ensure_ascii, stdlib.compact = False, False, False
     with app.test_request_context(path):
         body, _headers = envelope(page, queries.ORDERS)
         schema = EventPageSchema()
@@ -74,6 +78,7 @@ def steps(app: Flask, limit: int, repeat: int) -> dict[str, float]:
             found["dump, marshmallow's"] = median_ms(lambda: schema.dump(body), repeat)
         dumped = schema.dump(body)
         found["JSON encode"] = median_ms(lambda: app.json.response(dumped), repeat)
+        found["JSON, stdlib's"] = median_ms(lambda: stdlib.response(dumped), repeat)
         data = client.get(path).get_data()
         found["ETag (md5)"] = median_ms(lambda: hashlib.md5(data).hexdigest(), repeat)
         found["body KiB"] = len(data) / 1024
