@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -11,6 +12,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from timeline_api import migrate
 
@@ -61,3 +64,35 @@ def test_serve_logs_json_lines_with_the_request_id_and_stops_cleanly(tmp_path: P
     assert probe and probe[0]["path"] == "/v1/events"
     assert probe[0]["status"] == 200
     assert probe[0]["query"] == "from=2024"
+
+
+@pytest.mark.parametrize(("threads", "worker"), [("1", "sync"), ("4", "gthread")])
+def test_serve_runs_gthread_workers_when_given_threads(
+    tmp_path: Path, threads: str, worker: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    migrate.upgrade(url)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "timeline_api.cli", "serve", "--port", str(port), "--workers", "1"],
+        env={**os.environ, "DATABASE_URL": url, "GUNICORN_THREADS": threads},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/v1/events")
+            first = connection.getresponse()
+            first.read()
+        finally:
+            connection.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=30)
+    assert first.status == 200
+    assert f"Using worker: {worker}" in err
+    # Only gthread workers keep a connection open for the next request.
+    assert (first.getheader("Connection") == "close") is (worker == "sync")

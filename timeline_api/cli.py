@@ -267,17 +267,23 @@ def openapi() -> None:
     "--workers",
     default=lambda: int(os.environ.get("WEB_CONCURRENCY", "0")),
     type=int,
-    help="gunicorn workers (default: 2 per core + 1).",
+    help="gunicorn workers (default: one per core).",
+)
+@click.option(
+    "--threads",
+    default=lambda: int(os.environ.get("GUNICORN_THREADS", "0")),
+    type=int,
+    help="threads per worker (default: 4); 1 runs sync workers, more gthread ones.",
 )
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading instead.")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
+def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
     """Serve the API (gunicorn; --dev for Flask's development server)."""
     if dev:
         create_app().run(host=host, port=port, debug=True)
         return
     from timeline_api.server import run
 
-    run(host, port, workers)
+    run(host, port, workers, threads)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,9 @@ class Base(DeclarativeBase):
 def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) -> Engine:
     """An engine for `url` that enforces foreign keys (SQLite) and a statement timeout.
 
-    A gunicorn sync worker serves one request at a time, so a small pool per worker is
-    plenty; workers x (pool_size + overflow) must stay under PostgreSQL's max_connections.
+    A gunicorn worker serves as many requests at once as it has threads (4 by default), which
+    pool_size + overflow must cover; workers x (pool_size + overflow) must stay under
+    PostgreSQL's max_connections.
     """
     try:
         parsed = make_url(url)

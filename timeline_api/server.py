@@ -49,17 +49,31 @@ class Server(BaseApplication):  # type: ignore[misc]  # untyped library
 
 
 def default_workers() -> int:
-    """gunicorn's advice: two per core, plus one."""
-    return multiprocessing.cpu_count() * 2 + 1
+    """One per core: a request is CPU work (Python, and SQLite in the worker), so more
+    processes than cores add memory and contention, not throughput (README, bench/workers.py).
+    """
+    return multiprocessing.cpu_count()
 
 
-def run(host: str, port: int, workers: int = 0) -> None:
-    """Serve on host:port until SIGTERM or SIGINT, letting requests in flight finish."""
+# Threads overlap what runs without the GIL (SQLite's queries, slow clients) and keep
+# connections alive; with PostgreSQL each needs a connection: keep it <= 2 x DB_POOL_SIZE.
+DEFAULT_THREADS = 4
+
+
+def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
+    """Serve on host:port until SIGTERM or SIGINT, letting requests in flight finish.
+
+    One thread per worker runs gunicorn's sync workers; more, its gthread workers (which
+    also keep connections alive between requests).
+    """
     create_app()  # fail here, once, on bad configuration rather than in every worker
+    threads = threads or DEFAULT_THREADS
     Server(
         {
             "bind": f"{host}:{port}",
             "workers": workers or default_workers(),
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
             "accesslog": "-",
             "logger_class": JSONAccessLogger,
             "graceful_timeout": 20,

@@ -19,6 +19,7 @@ from timeline_api.api.auth import SECURITY, author, requires
 from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.errors import ProblemException
 from timeline_api.api.history import has_history, history_page
+from timeline_api.api.http import etag_matches
 from timeline_api.models import Revision
 from timeline_api.schemas.history import HistoryPageSchema, HistoryQuery
 from timeline_api.services import records, writes
@@ -73,7 +74,7 @@ def _check_if_match(resource: Resource, record: Any) -> None:
     if request.if_match.star_tag:  # "*" would let any stale client overwrite
         raise PreconditionRequired(f"send the {resource.what}'s ETag in If-Match, not *")
     current = representation(resource, record).get_etag()[0] or ""
-    if not request.if_match.contains(current):
+    if not etag_matches(request.if_match, current):
         raise PreconditionFailed(
             f"the {resource.what} changed since that ETag was given; GET it again"
         )
