@@ -83,6 +83,9 @@ def _postgres_function(name: str, old: str, new: str) -> str:
     return f"""
 CREATE FUNCTION event_counts_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'INSERT' AND current_setting('{DEFER_SETTING}', true) = 'on' THEN
+        RETURN NULL;  -- a bulk import counts its new events once, at its end
+    END IF;
     INSERT INTO event_counts AS counted (year, month, type_id, events)
     SELECT year, month, type_id, sum(delta)
     FROM (
@@ -99,6 +102,8 @@ END $$
 """
 
 
+# Set (SET LOCAL) by a bulk import, which then counts its inserted events in one statement.
+DEFER_SETTING = "timeline.defer_event_counts"
 # An empty relation with the events' columns stands in for a missing transition table.
 NONE = "(SELECT * FROM events WHERE false) AS none"
 POSTGRES_TRIGGERS = {
