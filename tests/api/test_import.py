@@ -147,9 +147,19 @@ def test_a_file_with_problems_is_refused_whole_listing_each_with_its_place(
         ("ndjson", '{"tags": {"id": "green", "name": "Green"}}\n["tags"]\n', "line 2"),
         ("ndjson", '{"colours": {"id": "green"}}\n', "line 1"),
         ("csv", "id,title,colour\nx,y,z\n", "row 1"),
-        ("json", '{"tags": [', None),
+        ("json", '{"tags": [', "line 1"),
+        ("json", '{"tags": [\n  {"id": "green", "name": "Green"},\n  {"id": ]}', "line 3"),
+        ("yaml", "tags:\n- id: green\n  name: [Green\n", "line 4"),
     ],
-    ids=["broken-line", "not-a-mapping", "unknown-list", "csv-columns", "broken-json"],
+    ids=[
+        "broken-line",
+        "not-a-mapping",
+        "unknown-list",
+        "csv-columns",
+        "broken-json",
+        "broken-json-later",
+        "broken-yaml",
+    ],
 )
 def test_a_file_that_cannot_be_read_is_refused_saying_where(
     small_app: Flask, importer: Writer, fmt: str, text: str, place: str | None

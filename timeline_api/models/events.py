@@ -24,6 +24,7 @@ from timeline_api.db import Base
 from timeline_api.models.actors import Actor, Country
 from timeline_api.models.common import (
     PRECISIONS,
+    Digested,
     Timestamps,
     UTCDateTime,
     Versioned,
@@ -69,7 +70,7 @@ event_tags = Table(
 )
 
 
-class EventType(Versioned, Base):
+class EventType(Versioned, Digested, Base):
     __tablename__ = "event_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +79,7 @@ class EventType(Versioned, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class Event(Versioned, Timestamps, Base):
+class Event(Versioned, Timestamps, Digested, Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("earliest <= latest", name="span_ordered"),

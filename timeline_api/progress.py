@@ -1,0 +1,63 @@
+"""A progress bar for long commands: on a terminal only, with the rate and the time left."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import ExitStack
+from types import TracebackType
+from typing import Any
+
+import click
+
+
+class Progress:
+    """Called as progress(phase, bytes_read, records_read); one bar per phase, on stderr.
+
+    Quiet when stderr is not a terminal (a log, a pipe, a test).
+    """
+
+    def __init__(self, total_bytes: int, quiet: bool | None = None) -> None:
+        self.total = total_bytes
+        self.quiet = not sys.stderr.isatty() if quiet is None else quiet
+        self._stack = ExitStack()
+        self._phase: str | None = None
+        self._bar: Any = None
+        self._done = 0
+        self._started = time.monotonic()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._stack.close()
+
+    def __call__(self, phase: str, position: int, records: int) -> None:
+        if self.quiet:
+            return
+        if phase != self._phase:
+            self._stack.close()
+            self._stack = ExitStack()
+            self._bar = self._stack.enter_context(
+                click.progressbar(
+                    length=max(self.total, 1),
+                    label=f"{phase:<8}",
+                    file=sys.stderr,
+                    show_eta=True,
+                    item_show_func=self._rate,
+                )
+            )
+            self._phase, self._done, self._started = phase, 0, time.monotonic()
+        self._bar.update(max(position - self._done, 0), records)
+        self._done = max(position, self._done)
+
+    def _rate(self, records: int | None) -> str | None:
+        if records is None:
+            return None
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        return f"{records:,} records, {records / elapsed:,.0f}/s"
