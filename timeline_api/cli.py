@@ -170,7 +170,7 @@ def _import(session: Any, path: Path, fmt: str | None, author: str, dry_run: boo
     size = path.stat().st_size
     file = imports.File(str(path), fmt or format_of(path.name), lambda: path.open("rb"), size)
     try:
-        with Progress(file.size or 0) as progress:
+        with Progress() as progress:
             return imports.run(session, file, author, dry_run, progress=progress)
     except DatasetError as error:
         for problem in error.problems:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import ExitStack
-from types import TracebackType
 from typing import Any
 
 import click
 
 
 class Progress:
-    """Called as progress(phase, bytes_read, records_read); one bar per phase, on stderr.
+    """Called as progress(phase, done, total, records): one bar per phase, on stderr.
 
     Quiet when stderr is not a terminal (a log, a pipe, a test).
     """
 
-    def __init__(self, total_bytes: int, quiet: bool | None = None) -> None:
-        self.total = total_bytes
+    def __init__(self, quiet: bool | None = None) -> None:
         self.quiet = not sys.stderr.isatty() if quiet is None else quiet
         self._stack = ExitStack()
         self._phase: str | None = None
@@ -29,32 +27,26 @@ class Progress:
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self._stack.close()
 
-    def __call__(self, phase: str, position: int, records: int) -> None:
+    def __call__(self, phase: str, done: int, total: int, records: int) -> None:
         if self.quiet:
             return
         if phase != self._phase:
             self._stack.close()
             self._stack = ExitStack()
-            self._bar = self._stack.enter_context(
-                click.progressbar(
-                    length=max(self.total, 1),
-                    label=f"{phase:<8}",
-                    file=sys.stderr,
-                    show_eta=True,
-                    item_show_func=self._rate,
-                )
+            bar = click.progressbar(
+                length=max(total, 1),
+                label=f"{phase:<8}",
+                file=sys.stderr,
+                show_eta=True,
+                item_show_func=self._rate,
             )
+            self._bar = self._stack.enter_context(bar)
             self._phase, self._done, self._started = phase, 0, time.monotonic()
-        self._bar.update(max(position - self._done, 0), records)
-        self._done = max(position, self._done)
+        self._bar.update(max(done - self._done, 0), records)
+        self._done = max(done, self._done)
 
     def _rate(self, records: int | None) -> str | None:
         if records is None:

@@ -62,17 +62,18 @@ class FileCheck:
         self._file_sources: dict[str, tuple[str | None, str | None, str]] = {}
         self._cited_early: set[str] = set()
 
-    def add(self, entry: Record | Problem) -> None:
-        """Check one record, or note a place the file could not be read."""
+    def add(self, entry: Record | Problem) -> Item | None:
+        """Check one record (the item loaded, or None), or note where the file is unreadable."""
         if isinstance(entry, Problem):
             self.log.add(entry)
-            return
+            return None
         place, at = entry.place, entry.pointer
-        nul = list(_nul(entry.raw, at))
+        nul = list(_nul(entry.raw, at)) if entry.may_hold_nul else []
         if nul:
             for pointer in nul:
                 self.log.add(Problem(pointer, "must not contain NUL characters", place))
-            return
+            return None
+        loaded = None
         try:
             loaded = load(entry.kind, entry.raw)
         except ValidationError as error:
@@ -84,6 +85,7 @@ class FileCheck:
         # The item as written, so that pointers count members as the file does (loading sorts
         # tags, countries and points); what it holds is checked as far as it can be read.
         self._check_across(entry.kind, entry.raw if isinstance(entry.raw, dict) else {}, place, at)
+        return loaded
 
     def _check_across(self, kind: str, data: dict[str, Any], place: str | None, at: str) -> None:
         key = _text(data.get(key_field(kind)))

@@ -44,16 +44,18 @@ class Record:
     place: str | None  # "line 7", "row 3"; None for data that never was a file
     pointer: str  # "/events/12" in a mapping of lists; "" where the line or row is the item
     derived: Mapping[str, str] = field(default_factory=dict)
+    may_hold_nul: bool = True  # False when the text it came from has no NUL (nor \\u0000)
 
 
 class Input(io.RawIOBase):
     """A file's bytes as they are read: their SHA-256 and how many were read."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], size: int = 0) -> None:
         super().__init__()
         self._stream = stream
         self.sha256 = hashlib.sha256()
         self.position = 0
+        self.size = size  # when known, for progress
 
     def readable(self) -> bool:
         return True
@@ -104,7 +106,13 @@ def _ndjson(lines: IO[bytes]) -> Iterator[Record | Problem]:
             yield Problem("", f'must be {{"<list>": {{...}}}}, the list one of {ORDER}', place)
             continue
         [(name, item)] = record.items()
-        yield Record(name, item, place, "")
+        yield Record(name, item, place, "", may_hold_nul=_may_hold_nul(line))
+
+
+def _may_hold_nul(text: bytes | str) -> bool:
+    if isinstance(text, bytes):
+        return b"\x00" in text or b"\\u0000" in text
+    return "\x00" in text or "\\u0000" in text
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -126,6 +134,7 @@ class _JsonItems:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._json = json.JSONDecoder()
         self._text, self._pos, self._line, self._eof = "", 0, 1, False
+        self._value_may_hold_nul = True
 
     def records(self) -> Iterator[Record | Problem]:
         try:
@@ -168,7 +177,9 @@ class _JsonItems:
             if index:
                 self._expect(",")
             line = self._line
-            yield Record(name, self._value(), f"line {line}", f"/{name}/{index}")
+            item = self._value()
+            nul = self._value_may_hold_nul
+            yield Record(name, item, f"line {line}", f"/{name}/{index}", may_hold_nul=nul)
             index += 1
         self._advance(1)
 
@@ -207,6 +218,7 @@ class _JsonItems:
                 raise JsonSyntaxError(error.msg, line) from None
             if end == len(self._text) and self._more():
                 continue  # a number may go on in the next chunk
+            self._value_may_hold_nul = _may_hold_nul(self._text[self._pos : end])
             self._move(end)
             return value
 

@@ -1,13 +1,15 @@
-"""Import: read a file twice, streaming; check all of it first, then write it in one
-transaction, or nothing at all.
+"""Import: check the whole file first, then write it in one transaction, or nothing at all.
 
-The first pass loads and checks every record and keeps only ids; the second loads them again
-and writes them in batches (services/bulk.py). Memory holds a batch, never the file. The file's
-SHA-256 is taken on both passes: a file that changed in between is refused.
+The file is read once, as a stream. Each record is loaded and checked, and kept in file form in
+unnamed temporary files (the spill, one per list); memory holds ids, never records. Only when
+the whole file has no problem is the spill written to the database, list by list in loading
+order, in batches (services/bulk.py).
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -18,23 +20,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from timeline_api.datafile import (
-    FORMATS,
-    ORDER,
-    DatasetError,
-    Item,
-    Problem,
-    Record,
-    checks,
-    readers,
-)
+from timeline_api.datafile import FORMATS, ORDER, DatasetError, Problem, Record, checks, readers
 from timeline_api.models import Import, Source
 from timeline_api.queries import stored
 from timeline_api.services import fulltext_sync
-from timeline_api.services.bulk import Summary, Writer
+from timeline_api.services.bulk import Dumped, Summary, Writer
 
 __all__ = ["DatasetError", "File", "Summary", "load", "run"]
 BATCH = 2000  # records per batch: a few MB at most
+# (what is being done, how far it got, of how much, records so far)
+Progress = Callable[[str, int, int, int], Any]
 
 
 @dataclass(frozen=True)
@@ -54,10 +49,9 @@ class StoredData:
         self.session = session
 
     def existing(self, name: str, keys: Collection[str]) -> set[str]:
-        column, found = stored.key_column(name), set[str]()
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
+        column, found, ordered = stored.key_column(name), set[str](), sorted(keys)
+        for start in range(0, len(ordered), 900):
+            chunk = ordered[start : start + 900]
             found.update(self.session.scalars(select(column).where(column.in_(chunk))))
         return found
 
@@ -68,7 +62,44 @@ class StoredData:
         return {slug: document for slug, document in rows if document is not None}
 
 
-Progress = Callable[[str, int, int], Any]  # (what is being done, bytes read, records read)
+class Spill:
+    """Checked records in file form, one unnamed temporary file per list (gone with the
+    process, however it ends)."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, IO[bytes]] = {}
+        self.count = 0
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for file in self._files.values():
+            file.close()
+
+    def add(self, kind: str, dumped: Dumped) -> None:
+        file = self._files.get(kind)
+        if file is None:
+            file = self._files[kind] = tempfile.TemporaryFile()  # noqa: SIM115  (closed on exit)
+        file.write(f"{dumped.digest}\t{dumped.text}\n".encode())
+        self.count += 1
+
+    def batches(self) -> Iterator[tuple[str, list[Dumped]]]:
+        """The records in loading order, in runs of one list, BATCH at most."""
+        for kind in ORDER:
+            file = self._files.get(kind)
+            if file is None:
+                continue
+            file.seek(0)
+            batch: list[Dumped] = []
+            for line in file:
+                digest, text = line.decode().rstrip("\n").split("\t", 1)
+                batch.append(Dumped(json.loads(text), text, digest))
+                if len(batch) >= BATCH:
+                    yield kind, batch
+                    batch = []
+            if batch:
+                yield kind, batch
 
 
 def run(
@@ -78,44 +109,76 @@ def run(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> Summary:
-    """Import `file` and commit; with `dry_run`, or on any problem, roll everything back."""
+    """Import `file` and commit; with `dry_run`, or on any problem, roll everything back.
+
+    An import that changes nothing leaves no trace, not even its import record.
+    """
     if file.format not in FORMATS:
         raise DatasetError(
             [Problem("", f"unknown format '{file.format}': use one of {', '.join(FORMATS)}")]
         )
-    digest = _check(session, file, progress)
-    try:
-        summary = _write(session, file, author, digest, progress)
-    except BaseException:
-        session.rollback()
-        raise
-    if dry_run or not summary.changed:  # an import that changes nothing leaves no trace
+    with Spill() as spill:
+        with file.open() as stream:
+            source = readers.Input(stream, file.size or 0)
+            records = readers.read(source, file.format)
+            try:
+                _check(session, records, spill, _reporter(progress, source))
+            finally:
+                session.rollback()  # end the read transaction: writing starts afresh
+            digest = source.sha256.hexdigest()
+        try:
+            summary = _write_import(session, file, author, digest, spill, progress)
+        except BaseException:
+            session.rollback()
+            raise
+    if dry_run or not summary.changed:
         session.rollback()
     else:
         session.commit()
     return summary
 
 
-def _check(session: Session, file: File, progress: Progress | None) -> str:
-    """Check the whole file; its SHA-256, or DatasetError listing the problems."""
+def load(session: Session, data: dict[str, list[Any]], author: str = "import") -> Summary:
+    """Check and write a data file given as a mapping of lists (the caller commits)."""
+    with Spill() as spill:
+        _check(session, _in_memory(data), spill)
+        return _write(session, Writer(session, author), spill)
+
+
+def _check(
+    session: Session,
+    records: Iterable[Record | Problem],
+    spill: Spill,
+    report: Callable[[int], None] | None = None,
+) -> None:
+    """Check every record, keeping each in the spill; DatasetError listing the problems."""
     check = checks.FileCheck(StoredData(session))
-    with file.open() as stream:
-        source = readers.Input(stream)
-        for n, entry in enumerate(readers.read(source, file.format)):
-            check.add(entry)
-            if progress is not None and n % 1000 == 0:
-                progress("checking", source.position, n)
-        digest = source.sha256.hexdigest()
-    try:
-        check.finish()
-    finally:
-        session.rollback()  # end the read transaction: the write pass starts afresh
-    return digest
+    for n, entry in enumerate(records):
+        loaded = check.add(entry)
+        if loaded is not None and not check.log:  # after a problem, only checking goes on
+            kind = entry.kind  # type: ignore[union-attr]  # loaded: a Record
+            spill.add(kind, Dumped.of(kind, loaded))
+        if report is not None and n % 1000 == 0:
+            report(n)
+    check.finish()
 
 
-def _write(
-    session: Session, file: File, author: str, digest: str, progress: Progress | None
+def _reporter(progress: Progress | None, source: readers.Input) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    size = source.size
+    return lambda records: progress("checking", source.position, size, records)
+
+
+def _write_import(
+    session: Session,
+    file: File,
+    author: str,
+    digest: str,
+    spill: Spill,
+    progress: Progress | None,
 ) -> Summary:
+    """Write the spill under an import record naming the file."""
     record = Import(
         author=author,
         created_at=datetime.now(UTC),
@@ -126,92 +189,48 @@ def _write(
     )
     session.add(record)
     session.flush()  # the first write: the transaction holds everything from here on
-    writer = Writer(session, author, record.id)
-    with file.open() as stream, fulltext_sync.deferred(session):
-        source = readers.Input(stream)
-        entries = readers.read(source, file.format)
-        done = 0
-        for kind, batch in _batches(_records(entries)):
-            _put(writer, kind, batch)
+    summary = _write(session, Writer(session, author, record.id), spill, progress)
+    counts = update(Import).where(Import.id == record.id).values(counts=summary.as_dict())
+    session.execute(counts)
+    return summary
+
+
+def _write(
+    session: Session, writer: Writer, spill: Spill, progress: Progress | None = None
+) -> Summary:
+    done = 0
+    with fulltext_sync.deferred(session):
+        for kind, batch in spill.batches():
+            _guarded(lambda: writer.put(kind, batch))  # noqa: B023  (called at once)
             done += len(batch)
             if progress is not None:
-                progress("writing", source.position, done)
-        _put_links(writer)
-        if source.sha256.hexdigest() != digest:
-            raise DatasetError([Problem("", "the file changed while it was imported; try again")])
-    session.execute(
-        update(Import).where(Import.id == record.id).values(counts=writer.summary.as_dict())
-    )
+                progress("writing", done, spill.count, done)
+        _guarded(writer.link)
     return writer.summary
 
 
-def _records(entries: Iterable[Record | Problem]) -> Iterator[Record]:
-    for entry in entries:
-        if isinstance(entry, Problem):  # the check pass read the same bytes without one
-            raise DatasetError([entry])
-        yield entry
-
-
-def _batches(records: Iterable[Record]) -> Iterator[tuple[str, list[Item]]]:
-    """Loaded items in runs of one list, BATCH at most."""
-    kind, batch = "", list[Item]()
-    for record in records:
-        if (record.kind != kind or len(batch) >= BATCH) and batch:
-            yield kind, batch
-            batch = []
-        kind = record.kind
-        batch.append(checks.load(record.kind, record.raw))
-    if batch:
-        yield kind, batch
-
-
-def _put(writer: Writer, kind: str, batch: list[Item]) -> None:
-    try:
-        writer.put(kind, batch)
-    except (IntegrityError, LookupError) as error:
-        raise _conflict(error) from None
-
-
-def _put_links(writer: Writer) -> None:
-    try:
-        writer.link()
-    except (IntegrityError, LookupError) as error:
-        raise _conflict(error) from None
-
-
-def _conflict(error: Exception) -> DatasetError:
+def _guarded(write: Callable[[], None]) -> None:
     """A rule the checks missed, or a record changed meanwhile: refuse, never half-write."""
-    reason = type(getattr(error, "orig", None) or error).__name__
-    return DatasetError(
-        [Problem("", f"conflicts with data already stored; nothing was written ({reason})")]
-    )
+    try:
+        write()
+    except (IntegrityError, LookupError) as error:
+        reason = type(getattr(error, "orig", None) or error).__name__
+        raise DatasetError(
+            [Problem("", f"conflicts with data already stored; nothing was written ({reason})")]
+        ) from None
 
 
-def load(session: Session, data: dict[str, list[Any]], author: str = "import") -> Summary:
-    """Check and write a data file given as a mapping of lists (caller commits)."""
-    records = _in_memory(data)
-    checks.check_items(StoredData(session), records())
-    writer = Writer(session, author)
-    with fulltext_sync.deferred(session):
-        for kind, batch in _batches(records()):  # type: ignore[arg-type]
-            _put(writer, kind, batch)
-        _put_links(writer)
-    return writer.summary
-
-
-def _in_memory(data: Any) -> Callable[[], Iterator[Record | Problem]]:
-    def records() -> Iterator[Record | Problem]:
-        if not isinstance(data, dict):
-            yield Problem("", "the file must hold a mapping of lists")
-            return
-        for name, items in data.items():
-            if name not in ORDER:
-                yield Problem(f"/{name}", f"is not a list of the format {ORDER}")
-            elif not isinstance(items, list):
-                yield Problem(f"/{name}", "must be a list")
-        for name in ORDER:
-            items = data.get(name)
-            for index, item in enumerate(items if isinstance(items, list) else []):
-                yield Record(name, item, None, f"/{name}/{index}")
-
-    return records
+def _in_memory(data: Any) -> Iterator[Record | Problem]:
+    """A mapping of lists as records, in loading order."""
+    if not isinstance(data, dict):
+        yield Problem("", "the file must hold a mapping of lists")
+        return
+    for name, items in data.items():
+        if name not in ORDER:
+            yield Problem(f"/{name}", f"is not a list of the format {ORDER}")
+        elif not isinstance(items, list):
+            yield Problem(f"/{name}", "must be a list")
+    for name in ORDER:
+        items = data.get(name)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            yield Record(name, item, None, f"/{name}/{index}")

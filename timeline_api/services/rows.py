@@ -1,18 +1,22 @@
-"""Loaded data-file items as table rows: the record's own row, and the rows that hang off it.
+"""Data-file items as table rows: the record's own row, and the rows that hang off it.
 
-The write side of the mapping that queries/stored.py reads back. Rows are plain dicts for Core
-`insert()`/`update()`; references to other records arrive as database ids through `Ids`.
+The write side of the mapping that queries/stored.py reads back. Items come in file form (as
+the schemas dump them, checked already: dates as text, empty members left out); rows are plain
+dicts for Core `insert()`/`update()`; references to other records become database ids through
+`Ids`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import Table
 
-from timeline_api.dates import DateSpan, PartialDate, span_class
+from timeline_api.dates import DateSpan, PartialDate, parse_partial_date, span_class
 from timeline_api.models import (
     Actor,
     ActorAlias,
@@ -61,12 +65,14 @@ class Mapping:
     children: tuple[Children, ...] = field(default=())
 
 
-def _text(date: PartialDate | None) -> str | None:
-    return None if date is None else str(date)
+@lru_cache(maxsize=65536)
+def _date(text: str) -> PartialDate:
+    """A checked date of the file; a file repeats its dates, so each is parsed once."""
+    return parse_partial_date(text)
 
 
-def _precision(date: PartialDate | None) -> str | None:
-    return None if date is None else date.precision.value
+def _precision(text: str | None) -> str | None:
+    return None if text is None else _date(text).precision.value
 
 
 def _named(item: Item, _ids: Ids) -> Row:
@@ -85,7 +91,7 @@ def _source(item: Item, _ids: Ids) -> Row:
         "title": item["title"],
         "author": item.get("author"),
         "url": item.get("url"),
-        "published": _text(published),
+        "published": published,
         "published_precision": _precision(published),
         "document": item.get("document"),
         "description": item.get("description"),
@@ -103,12 +109,12 @@ def _actor(item: Item, _ids: Ids) -> Row:
 
 
 def _aliases(item: Item, actor: int, _ids: Ids) -> list[Row]:
-    return [{"actor_id": actor, "alias": alias} for alias in item["aliases"]]
+    return [{"actor_id": actor, "alias": alias} for alias in item.get("aliases", ())]
 
 
 def _event(item: Item, ids: Ids) -> Row:
     start, end = item["start"], item.get("end")
-    span = DateSpan.of(start, end)
+    span = DateSpan.of(_date(start), _date(end) if end else None)
     return {
         "slug": item["id"],
         "title": item["title"],
@@ -116,11 +122,11 @@ def _event(item: Item, ids: Ids) -> Row:
         "text": item.get("text"),
         "type_id": ids("event_types", item["type"]),
         "importance": item["importance"],
-        "start": str(start),
-        "start_precision": start.precision.value,
-        "end_date": _text(end),
+        "start": start,
+        "start_precision": _precision(start),
+        "end_date": end,
         "end_precision": _precision(end),
-        "is_approximate": item["is_approximate"],
+        "is_approximate": item.get("is_approximate", False),
         "date_note": item.get("date_note"),
         "earliest": span.first,
         "latest": span.last,
@@ -137,24 +143,28 @@ def _quoted(quoted: Item, ids: Ids) -> Row:
 
 def _event_actors(item: Item, event: int, ids: Ids) -> list[Row]:
     return [
-        {"event_id": event, "actor_id": ids("actors", role["actor"]), "role": role["role"]}
-        | {"position": n}
-        for n, role in enumerate(item["actors"])
+        {
+            "event_id": event,
+            "actor_id": ids("actors", role["actor"]),
+            "role": role["role"],
+            "position": n,
+        }
+        for n, role in enumerate(item.get("actors", ()))
     ]
 
 
 def _event_countries(item: Item, event: int, _ids: Ids) -> list[Row]:
-    return [{"event_id": event, "country_code": code} for code in item["countries"]]
+    return [{"event_id": event, "country_code": code} for code in item.get("countries", ())]
 
 
 def _event_tags(item: Item, event: int, ids: Ids) -> list[Row]:
-    return [{"event_id": event, "tag_id": ids("tags", tag)} for tag in item["tags"]]
+    return [{"event_id": event, "tag_id": ids("tags", tag)} for tag in item.get("tags", ())]
 
 
 def _citations(item: Item, event: int, ids: Ids) -> list[Row]:
     return [
         {"event_id": event, "position": n, **_quoted(quoted, ids)}
-        for n, quoted in enumerate(item["citations"])
+        for n, quoted in enumerate(item.get("citations", ()))
     ]
 
 
@@ -162,13 +172,13 @@ def _alternative_dates(item: Item, event: int, ids: Ids) -> list[Row]:
     return [
         {
             "event_id": event,
-            "start": str(alt["start"]),
-            "start_precision": alt["start"].precision.value,
-            "end_date": _text(alt.get("end")),
+            "start": alt["start"],
+            "start_precision": _precision(alt["start"]),
+            "end_date": alt.get("end"),
             "end_precision": _precision(alt.get("end")),
             **_quoted(alt, ids),
         }
-        for alt in item["alternative_dates"]
+        for alt in item.get("alternative_dates", ())
     ]
 
 
@@ -185,20 +195,20 @@ def _points(item: Item, series: int, ids: Ids) -> list[Row]:
     return [
         {
             "series_id": series,
-            "period": str(point["period"]),
-            "precision": point["period"].precision.value,
-            "earliest": point["period"].first,
-            "latest": point["period"].last,
-            "value": point["value"],
+            "period": point["period"],
+            "precision": _precision(point["period"]),
+            "earliest": _date(point["period"]).first,
+            "latest": _date(point["period"]).last,
+            "value": Decimal(str(point["value"])),  # as written: 0.1 stays 0.1
             **_quoted(point, ids),
         }
-        for point in item["points"]
+        for point in item.get("points", ())
     ]
 
 
 def links(item: Item) -> list[tuple[str, str]]:
     """An event's links as (target id, kind): written once every event exists."""
-    return [(link["to"], link["kind"]) for link in item["links"]]
+    return [(link["to"], link["kind"]) for link in item.get("links", ())]
 
 
 LINKS = Children(EventLink.__table__, "from_event_id", lambda _item, _event, _ids: [])  # type: ignore[arg-type]

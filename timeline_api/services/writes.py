@@ -26,7 +26,7 @@ from timeline_api.models import (
 )
 from timeline_api.queries import stored
 from timeline_api.services import history
-from timeline_api.services.bulk import Writer
+from timeline_api.services.bulk import Dumped, Writer
 from timeline_api.services.imports import StoredData
 
 
@@ -62,7 +62,7 @@ def _save(
     """Write one checked item through the same writer as an import; the record, reloaded."""
     key = item[key_field(name)]
     writer = Writer(session, author)
-    writer.put(name, [item], action, None if version is None else {key: version})
+    writer.put(name, [Dumped.of(name, item)], action, None if version is None else {key: version})
     writer.link()
     session.expire_all()  # Core wrote past the session: let it read the record afresh
     return find(session, name, key)
