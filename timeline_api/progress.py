@@ -13,7 +13,7 @@ import click
 class Progress:
     """Called as progress(phase, done, total, records): one bar per phase, on stderr.
 
-    Quiet when stderr is not a terminal (a log, a pipe, a test).
+    When stderr is not a terminal (a log, a pipe) each phase is one line as it starts.
     """
 
     def __init__(self, quiet: bool | None = None) -> None:
@@ -32,6 +32,9 @@ class Progress:
 
     def __call__(self, phase: str, done: int, total: int, records: int) -> None:
         if self.quiet:
+            if phase != self._phase:
+                click.echo(f"{phase} ...", err=True)
+                self._phase = phase
             return
         if phase != self._phase:
             self._stack.close()

@@ -15,19 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    CursorResult,
-    Insert,
-    Text,
-    bindparam,
-    cast,
-    column,
-    delete,
-    select,
-    table,
-)
-from sqlalchemy import insert as insert_statement
+from sqlalchemy import CursorResult, Text, bindparam, column, delete, select, table
 from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -129,14 +117,8 @@ _REVISIONS = table(
 )
 
 
-def _revision_insert(dialect: str) -> Insert:
-    before, after = bindparam("before_json", type_=Text), bindparam("after_json", type_=Text)
-    if dialect == "postgresql":  # text into a json column needs saying so
-        return insert_statement(_REVISIONS).values(
-            before=cast(before, JSON), after=cast(after, JSON)
-        )
-    # SQLite keeps JSON as text; a CAST to JSON would mean NUMERIC there.
-    return insert_statement(_REVISIONS).values(before=before, after=after)
+# PostgreSQL takes the text into its json columns when told so; SQLite keeps JSON as text.
+_AS_JSON = {"before": "CAST({} AS JSON)", "after": "CAST({} AS JSON)"}
 
 
 class Writer:
@@ -152,7 +134,7 @@ class Writer:
         self._now = datetime.now(UTC)
         self._links: list[tuple[int, str, str]] = []  # (from event id, to event key, kind)
         self._revisions: list[dict[str, Any]] = []
-        self._revision_insert = _revision_insert(session.get_bind().dialect.name)
+        self._wrap = _AS_JSON if session.get_bind().dialect.name == "postgresql" else None
 
     def put(
         self,
@@ -310,11 +292,11 @@ class Writer:
                 "author": self.author,
                 "import_id": self.import_id,
                 "created_at": self._now,
-                "before_json": before,
-                "after_json": after,
+                "before": before,
+                "after": after,
             }
         )
 
     def _write_revisions(self) -> None:
-        self.insert(_REVISIONS, self._revisions, self._revision_insert)
+        self.insert(_REVISIONS, self._revisions, self._wrap)
         self._revisions = []
