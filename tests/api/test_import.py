@@ -220,6 +220,7 @@ def test_a_body_over_the_size_limit_is_413_and_one_under_it_is_read(
     response = post_file(admin, large, "json")
     assert response.status_code == 413, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
+    assert "timeline-api import" in response.json["detail"]  # the way for large files
     assert app_rows(limited) == before
 
     small = json.dumps({"tags": tags[:5]})
