@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from timeline_api import migrate
 from timeline_api.app import create_app
@@ -38,6 +39,8 @@ def main() -> None:
         cli()
     except ConfigError as error:
         raise SystemExit(f"timeline-api: {error}") from None
+    except OperationalError as error:  # no database there, or it went away: say so, no trace
+        raise SystemExit(f"timeline-api: the database cannot be used: {error.orig}") from None
 
 
 def _url() -> str:

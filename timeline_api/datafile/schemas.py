@@ -8,8 +8,9 @@ leaving out what is empty.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
 
@@ -19,6 +20,7 @@ from timeline_api.schemas.common import Documented
 from timeline_api.schemas.fields import PartialDateField, country_code, slug
 
 Item = dict[str, Any]
+Rules = tuple[Callable[[Item], None], ...]
 # Series values are NUMERIC(20, 4): what would be rounded or overflow is refused, not changed.
 _VALUE_PLACES = 4
 _VALUE_DIGITS = 16
@@ -50,8 +52,19 @@ class FileItemSchema(Documented):
     """An item of a data file: `check` holds the rules across fields, `normalise` the canonical
     form; both run in marshmallow's hooks, and the fast loader calls them too."""
 
+    # Rules across fields; each raises ValidationError naming the field at fault.
+    rules: ClassVar[Rules] = ()
+
     def check(self, data: Item) -> None:
-        """Raise ValidationError for a rule across fields (subclasses extend it)."""
+        """Apply every rule, raising one ValidationError with all that fail."""
+        errors: dict[str, Any] = {}
+        for rule in self.rules:
+            try:
+                rule(data)
+            except ValidationError as error:
+                errors.update(error.normalized_messages())  # type: ignore[no-untyped-call]
+        if errors:
+            raise ValidationError(errors)
 
     def normalise(self, data: Item) -> Item:
         """The loaded item in its canonical form (subclasses extend it)."""
@@ -142,6 +155,19 @@ class SourceItemSchema(FileItemSchema):
     description = _optional("Notes on the source.", None)
 
 
+def quote_or_note(data: Item) -> None:
+    """A citation says something: its quote, or a note on what it supports."""
+    if not data.get("quote") and not data.get("note"):
+        raise ValidationError("give a quote, a note, or both", "quote")
+
+
+def check_span(data: Item) -> None:
+    """An end is not before its start."""
+    start, end = data.get("start"), data.get("end")
+    if start is not None and end is not None and end.last < start.first:
+        raise ValidationError("must not be before start", "end")
+
+
 class QuotedItemSchema(FileItemSchema):
     """A reference to a source: the passage word for word, or a note on what it supports."""
 
@@ -152,10 +178,7 @@ class QuotedItemSchema(FileItemSchema):
     )
     note = _optional("What it supports.", "Dates the court statement.")
 
-    def check(self, data: Item) -> None:
-        super().check(data)
-        if not data.get("quote") and not data.get("note"):
-            raise ValidationError("give a quote, a note, or both", "quote")
+    rules: ClassVar[Rules] = (quote_or_note,)
 
 
 class SpanItemSchema(FileItemSchema):
@@ -164,15 +187,13 @@ class SpanItemSchema(FileItemSchema):
     start = _date("Start, as precise as the source allows.", "2022", required=True)
     end = _date("End of a period; omit for an instant.", "2024", allow_none=True)
 
-    def check(self, data: Item) -> None:
-        super().check(data)
-        start, end = data.get("start"), data.get("end")
-        if start is not None and end is not None and end.last < start.first:
-            raise ValidationError("must not be before start", "end")
+    rules: ClassVar[Rules] = (check_span,)
 
 
-class AlternativeDateItemSchema(SpanItemSchema, QuotedItemSchema):
+class AlternativeDateItemSchema(QuotedItemSchema, SpanItemSchema):
     """A date another source claims, kept to show the conflict."""
+
+    rules: ClassVar[Rules] = (quote_or_note, check_span)
 
 
 class EventActorItemSchema(FileItemSchema):
@@ -197,7 +218,7 @@ class LinkItemSchema(FileItemSchema):
     )
 
 
-class EventItemSchema(SpanItemSchema):
+class EventItemSchema(FileItemSchema):
     """An event, as written and read: every field validated, unknown fields refused."""
 
     id = slug(description="Stable id.", example="tw-four-soldiers-sentenced-2025")
@@ -213,6 +234,9 @@ class EventItemSchema(SpanItemSchema):
         strict=True,
         metadata={"description": "1 (minor) to 5 (major).", "example": 4},
     )
+    # Declared here, not inherited from SpanItemSchema, so that a dumped event starts with its id.
+    start = SpanItemSchema._declared_fields["start"]
+    end = SpanItemSchema._declared_fields["end"]
     is_approximate = fields.Boolean(
         load_default=False,
         metadata={"description": "The date is a best estimate.", "example": False},
@@ -231,6 +255,8 @@ class EventItemSchema(SpanItemSchema):
         fields.Nested(AlternativeDateItemSchema), "Dates other sources claim."
     )
     links = _list(fields.Nested(LinkItemSchema), "Links to other events.")
+
+    rules: ClassVar[Rules] = (check_span,)
 
     def normalise(self, data: Item) -> Item:
         # Tags and countries are sets; the database keeps them in id order.

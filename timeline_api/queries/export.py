@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.orm import Session
 
 from timeline_api.datafile import ORDER, SCHEMAS
+from timeline_api.datafile.fastload import dump
 from timeline_api.models import Country, Event
 from timeline_api.queries import stored
 
@@ -31,7 +32,7 @@ def export_dataset(
             if name == "events":
                 drop_hidden_links(session, found, where)
             for item in found:
-                yield name, schema.dump(item)
+                yield name, dump(schema, item)
 
 
 def _batches(

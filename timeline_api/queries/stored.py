@@ -59,7 +59,8 @@ def items(session: Session, name: str, ids: Sequence[Any]) -> list[Item]:
 
 
 def _rows(session: Session, statement: Any) -> Sequence[Row[Any]]:
-    return session.execute(statement).all()
+    """Core rows, without the ORM's result handling (these are plain columns)."""
+    return session.connection().execute(statement).all()
 
 
 def _countries(session: Session, codes: Sequence[Any]) -> dict[Any, Item]:
@@ -111,7 +112,7 @@ def _actors(session: Session, ids: Sequence[Any]) -> dict[Any, Item]:
 def _grouped(session: Session, statement: Any) -> dict[Any, list[tuple[Any, ...]]]:
     """Rows by their first column, which is left out."""
     groups: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in session.execute(statement):
+    for row in session.connection().execute(statement):
         groups[row[0]].append(tuple(row[1:]))
     return groups
 
@@ -156,8 +157,11 @@ def _events(session: Session, ids: Sequence[Any]) -> dict[Any, Item]:
             .order_by(EventLink.from_event_id, EventLink.id),
         }.items()
     }
+    own: tuple[str, ...] = ("id", "slug", "title", "summary", "text", "importance", "start")
+    own += ("end_date",)
+    own += ("is_approximate", "date_note")
     statement = (
-        select(Event.__table__, EventType.slug.label("type_slug"))
+        select(*(Event.__table__.c[name] for name in own), EventType.slug.label("type_slug"))
         .join(EventType, EventType.id == Event.type_id)
         .where(Event.id.in_(ids))
     )
