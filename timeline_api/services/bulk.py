@@ -181,7 +181,7 @@ class Writer:
         found = {}
         for chunk in _chunks(keys):
             statement = select(key_column, own_id, model.digest).where(key_column.in_(chunk))
-            for key, id, digest in self.session.execute(statement):
+            for key, id, digest in self.session.connection().execute(statement):
                 found[key] = Stored(id, digest)
         return found
 
@@ -221,7 +221,7 @@ class Writer:
         found: dict[str, int] = {}
         for chunk in _chunks(keys):
             statement = select(key_column, model.id).where(key_column.in_(chunk))
-            found.update({row[0]: row[1] for row in self.session.execute(statement)})
+            found.update({row[0]: row[1] for row in self.session.connection().execute(statement)})
         return found
 
     def _update(

@@ -8,7 +8,8 @@ order, in batches (services/bulk.py).
 
 from __future__ import annotations
 
-import json
+import marshal
+import struct
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -16,18 +17,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timeline_api.datafile import FORMATS, ORDER, DatasetError, Problem, Record, checks, readers
 from timeline_api.models import Import, Source
+from timeline_api.models.common import DIGEST_LENGTH
 from timeline_api.queries import stored
 from timeline_api.services import fulltext_sync
 from timeline_api.services.bulk import Dumped, Summary, Writer
 
 __all__ = ["DatasetError", "File", "Summary", "load", "run"]
 BATCH = 2000  # records per batch: a few MB at most
+_HEADER = struct.Struct("<II")  # a spilled record: the lengths of its text and its marshal
 # (what is being done, how far it got, of how much, records so far)
 Progress = Callable[[str, int, int, int], Any]
 
@@ -81,7 +84,10 @@ class Spill:
         file = self._files.get(kind)
         if file is None:
             file = self._files[kind] = tempfile.TemporaryFile()  # noqa: SIM115  (closed on exit)
-        file.write(f"{dumped.digest}\t{dumped.text}\n".encode())
+        # The item both as text (for its revision) and marshalled: reading it back from marshal
+        # takes a fifth of the time JSON would.
+        text, item = dumped.text.encode(), marshal.dumps(dumped.item)
+        file.write(_HEADER.pack(len(text), len(item)) + dumped.digest.encode() + text + item)
         self.count += 1
 
     def batches(self) -> Iterator[tuple[str, list[Dumped]]]:
@@ -92,9 +98,11 @@ class Spill:
                 continue
             file.seek(0)
             batch: list[Dumped] = []
-            for line in file:
-                digest, text = line.decode().rstrip("\n").split("\t", 1)
-                batch.append(Dumped(json.loads(text), text, digest))
+            while header := file.read(_HEADER.size):
+                text_length, item_length = _HEADER.unpack(header)
+                digest = file.read(DIGEST_LENGTH).decode()
+                text = file.read(text_length).decode()
+                batch.append(Dumped(marshal.loads(file.read(item_length)), text, digest))
                 if len(batch) >= BATCH:
                     yield kind, batch
                     batch = []
@@ -189,6 +197,9 @@ def _write_import(
     )
     session.add(record)
     session.flush()  # the first write: the transaction holds everything from here on
+    if session.get_bind().dialect.name == "postgresql":
+        # A batch of a large import may take longer than a request may; for this one only.
+        session.execute(text("SET LOCAL statement_timeout = 0"))
     summary = _write(session, Writer(session, author, record.id), spill, progress)
     counts = update(Import).where(Import.id == record.id).values(counts=summary.as_dict())
     session.execute(counts)
