@@ -117,10 +117,6 @@ _REVISIONS = table(
 )
 
 
-# PostgreSQL takes the text into its json columns when told so; SQLite keeps JSON as text.
-_AS_JSON = {"before": "CAST({} AS JSON)", "after": "CAST({} AS JSON)"}
-
-
 class Writer:
     """Upserts checked items, list by list, inside the session's transaction."""
 
@@ -134,7 +130,6 @@ class Writer:
         self._now = datetime.now(UTC)
         self._links: list[tuple[int, str, str]] = []  # (from event id, to event key, kind)
         self._revisions: list[dict[str, Any]] = []
-        self._wrap = _AS_JSON if session.get_bind().dialect.name == "postgresql" else None
 
     def put(
         self,
@@ -298,5 +293,5 @@ class Writer:
         )
 
     def _write_revisions(self) -> None:
-        self.insert(_REVISIONS, self._revisions, self._wrap)
+        self.insert(_REVISIONS, self._revisions)  # JSON as text: SQLite keeps it so, COPY reads it
         self._revisions = []

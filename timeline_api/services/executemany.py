@@ -1,6 +1,6 @@
-"""Many rows into one table at driver speed: one INSERT naming the rows' keys, their values
+"""Many rows into one table at driver speed: one statement naming the rows' keys, their values
 picked in C (operator.itemgetter) and converted by the columns' own SQLAlchemy types only where
-the driver needs it (dates on SQLite), then one `executemany`.
+the driver needs it (dates on SQLite); then one `executemany` on SQLite, one COPY on PostgreSQL.
 
 SQLAlchemy's own executemany spends about 20 µs a row of the events table building parameters;
 a million-event import writes ten rows per event, so that alone would be minutes. Columns left
@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
+import psycopg
 from sqlalchemy import TableClause
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 Row = dict[str, Any]
@@ -24,7 +26,7 @@ Row = dict[str, Any]
 class Plan:
     """The INSERT for one table and one set of keys, and how to make its parameters."""
 
-    sql: str
+    sql: str  # an INSERT, or a COPY ... FROM STDIN
     pick: Callable[[Row], Any]
     converts: tuple[tuple[int, Callable[[Any], Any]], ...]
     single: bool  # itemgetter of one key gives the value itself, not a tuple
@@ -44,33 +46,42 @@ class Plan:
 
 
 class Inserts:
-    """insert(table, rows) on one session's connection; the rows of one call share their keys.
-
-    `wrap` puts an SQL expression around some values, e.g. {"after": "CAST({} AS JSON)"}.
-    """
+    """insert(table, rows) on one session's connection; the rows of one call share their keys."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.dialect = session.get_bind().dialect
         self._plans: dict[tuple[str, tuple[str, ...]], Plan] = {}
 
-    def __call__(
-        self, table: TableClause, rows: Sequence[Row], wrap: dict[str, str] | None = None
-    ) -> None:
+    def __call__(self, table: TableClause, rows: Sequence[Row]) -> None:
         if not rows:
             return
         keys = tuple(rows[0])
         plan = self._plans.get((table.name, keys))
         if plan is None:
-            plan = self._plans[(table.name, keys)] = self._plan(table, keys, wrap or {})
-        self.session.connection().exec_driver_sql(plan.sql, plan.parameters(rows))
+            plan = self._plans[(table.name, keys)] = self._plan(table, keys)
+        connection = self.session.connection()
+        if self.dialect.name != "postgresql":
+            connection.exec_driver_sql(plan.sql, plan.parameters(rows))
+            return
+        # COPY: the fastest way in, and in the same transaction (it fires triggers too).
+        driver = cast(psycopg.Connection[Any], connection.connection.dbapi_connection)
+        try:
+            with driver.cursor() as cursor, cursor.copy(plan.sql) as copy:
+                for values in plan.parameters(rows):
+                    copy.write_row(values)
+        except psycopg.Error as error:  # as SQLAlchemy would raise it: IntegrityError, ...
+            raise DBAPIError.instance(plan.sql, None, error, psycopg.Error) from error
 
-    def _plan(self, table: TableClause, keys: tuple[str, ...], wrap: dict[str, str]) -> Plan:
+    def _plan(self, table: TableClause, keys: tuple[str, ...]) -> Plan:
         quote = self.dialect.identifier_preparer.quote
-        marker = "?" if self.dialect.paramstyle == "qmark" else "%s"
-        values = ", ".join(wrap.get(key, "{}").format(marker) for key in keys)
         columns = ", ".join(quote(key) for key in keys)
-        sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({values})"
+        if self.dialect.name == "postgresql":  # COPY reads JSON as text by itself
+            sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+        else:
+            marker = "?" if self.dialect.paramstyle == "qmark" else "%s"
+            values = ", ".join(marker for _key in keys)
+            sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({values})"
         converts = []
         for index, key in enumerate(keys):
             kind = table.c[key].type.dialect_impl(self.dialect)
