@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run dev test lint format openapi bench bench-tools bench-inprocess clean
+.PHONY: install run dev test lint format openapi bench bench-tools bench-inprocess bench-datafile clean
 
 # Reinstall only when the project's dependencies change.
 $(BIN)/timeline-api: pyproject.toml
@@ -55,6 +55,11 @@ bench-tools:
 # In-process latency of the events list (no HTTP): python -m bench.events --help.
 bench-inprocess: install
 	$(BIN)/python -m bench.events $(BENCH_ARGS)
+
+# Import, re-import and export of a million generated events; BENCH_DATABASE_URL for PostgreSQL.
+bench-datafile: install
+	$(BIN)/python -m bench.datafile --events 1000000
+	$(if $(BENCH_DATABASE_URL),$(BIN)/python -m bench.datafile --events 1000000 --database-url $(BENCH_DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -32,7 +32,7 @@ from timeline_api.app import create_app
 from timeline_api.dates import span_class
 from timeline_api.models import Actor, Event, EventActor, EventType, Source, Tag, event_tags
 from timeline_api.search import search_text
-from timeline_api.services import dataset
+from timeline_api.services import imports
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Topical words among many others, so that a search matches a realistic share of events.
@@ -117,7 +117,7 @@ def build(url: str, count: int) -> None:
         have = session.scalar(select(func.count(Event.id))) or 0
         if have >= count:
             return
-        dataset.load(session, basics())
+        imports.load(session, basics())
         ids = {
             "types": list(session.scalars(select(EventType.id))),
             "actors": list(session.scalars(select(Actor.id))),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -22,7 +23,7 @@ from sqlalchemy.engine import make_url
 from timeline_api import migrate
 from timeline_api.app import create_app
 from timeline_api.cli import SEED_FILE
-from timeline_api.services import dataset
+from timeline_api.services import imports
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 # One pair of schemas per test process, so that runs side by side never share a database.
@@ -46,10 +47,16 @@ def postgres_url(schema: str) -> str:
     )
 
 
+def read_seed() -> dict[str, Any]:
+    """The bundled seed file, as a mapping of lists."""
+    data: dict[str, Any] = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    return data
+
+
 def seed(url: str) -> None:
     app = create_app({"DATABASE_URL": url})
     with app.extensions["db_sessions"].begin() as session:
-        dataset.load(session, dataset.read_file(SEED_FILE))
+        imports.load(session, read_seed(), "seed")
     app.extensions["db_engine"].dispose()
 
 
@@ -171,7 +178,7 @@ def add_events(app: Flask) -> Callable[..., None]:
         ]
         with app.app_context():
             session = app.extensions["db_sessions"]()
-            dataset.load(session, {**BASICS, "events": items})
+            imports.load(session, {**BASICS, "events": items})
             session.commit()
             session.close()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -41,8 +42,9 @@ from tests.conftest import (
 from timeline_api import migrate
 from timeline_api.app import create_app
 from timeline_api.cli import cli
+from timeline_api.datafile import ORDER
 from timeline_api.db import Base
-from timeline_api.services import dataset
+from timeline_api.services import imports
 from timeline_api.services import tokens as token_service
 
 # Seed records the tests lean on.
@@ -338,7 +340,12 @@ SMALL: dict[str, Any] = {
 
 # --- Data files ------------------------------------------------------------------------------
 
-MEDIA = {"json": "application/json", "ndjson": "application/x-ndjson", "csv": "text/csv"}
+MEDIA = {
+    "json": "application/json",
+    "ndjson": "application/x-ndjson",
+    "csv": "text/csv",
+    "yaml": "application/yaml",
+}
 CSV_COLUMNS = (
     "id",
     "title",
@@ -349,8 +356,7 @@ CSV_COLUMNS = (
     "end",
     "tags",
     "actors",
-    "source",
-    "note",
+    "citations",
     "links",
 )
 # SMALL's events as CSV rows (CSV holds events only: the lookups must be stored already).
@@ -393,6 +399,7 @@ REFUSED_BY_THE_TABLES = [
 ]
 
 
+CITED = json.dumps([{"source": "test-source", "note": "test"}])
 SMALL_ROWS: list[dict[str, Any]] = [
     {
         "id": "first-event",
@@ -404,8 +411,7 @@ SMALL_ROWS: list[dict[str, Any]] = [
         "end": "2023",
         "tags": "red",
         "actors": "agency-a:accuser",
-        "source": "test-source",
-        "note": "test",
+        "citations": CITED,
     },
     {
         "id": "second-event",
@@ -415,8 +421,7 @@ SMALL_ROWS: list[dict[str, Any]] = [
         "importance": 4,
         "start": "2024-06-05",
         "tags": "blue",
-        "source": "test-source",
-        "note": "test",
+        "citations": CITED,
         "links": "first-event:follows",
     },
 ]
@@ -424,9 +429,7 @@ SMALL_ROWS: list[dict[str, Any]] = [
 
 def as_ndjson(data: dict[str, Any]) -> str:
     """`data` as NDJSON: one `{"<list>": item}` per line, lists in loading order."""
-    return "".join(
-        json.dumps({name: item}) + "\n" for name in dataset.ORDER for item in data.get(name, [])
-    )
+    return "".join(json.dumps({name: item}) + "\n" for name in ORDER for item in data.get(name, []))
 
 
 def as_csv(rows: list[dict[str, Any]]) -> str:
@@ -438,10 +441,18 @@ def as_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def as_format(fmt: str, data: dict[str, Any], rows: list[dict[str, Any]]) -> str:
-    """The file in `fmt`: `data` for JSON and NDJSON, `rows` for CSV."""
+    """The file in `fmt`: `data` for JSON, NDJSON and YAML, `rows` for CSV."""
     if fmt == "csv":
         return as_csv(rows)
+    if fmt == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     return as_ndjson(data) if fmt == "ndjson" else json.dumps(data)
+
+
+def yaml_line(data: dict[str, Any], id: str) -> str:
+    """The line of the item `id` in `as_format("yaml", data, [])`."""
+    lines = as_format("yaml", data, []).splitlines()
+    return f"line {next(n for n, line in enumerate(lines, 1) if line == f'- id: {id}')}"
 
 
 def _event(id: str, **fields: Any) -> dict[str, Any]:
@@ -460,20 +471,24 @@ BROKEN: dict[str, Any] = {
 BROKEN_ROWS = [
     {**SMALL_ROWS[0], "title": "A changed title"},
     {**SMALL_ROWS[0], "id": "bad-importance", "importance": 9},
-    {**SMALL_ROWS[0], "id": "bad-source", "source": "no-such-source"},
+    {**SMALL_ROWS[0], "id": "bad-source", "citations": CITED.replace("test-", "no-such-")},
 ]
 # Where each format's problems are: (line or row, JSON pointer).
 BROKEN_PLACES: dict[str, list[tuple[str | None, str]]] = {
-    "json": [(None, "/events/1/start"), (None, "/events/2/type")],
+    "json": [("line 1", "/events/1/start"), ("line 1", "/events/2/type")],
     "ndjson": [("line 3", "/start"), ("line 4", "/type")],
     "csv": [("row 3", "/importance"), ("row 4", "/citations/0/source")],
+    "yaml": [
+        (yaml_line(BROKEN, "bad-date"), "/events/1/start"),
+        (yaml_line(BROKEN, "bad-type"), "/events/2/type"),
+    ],
 }
 
 
 def load_into(app: Flask, raw: dict[str, Any]) -> None:
     """Load a data file into `app`'s database (committed, or a SAVEPOINT in the test's)."""
     with app.extensions["db_sessions"]() as session:
-        dataset.load(session, raw)
+        imports.load(session, raw)
         session.commit()
 
 
@@ -517,7 +532,7 @@ class Committed:
 
     def load(self, raw: dict[str, Any]) -> None:
         with self.app() as app, app.extensions["db_sessions"].begin() as session:
-            dataset.load(session, raw)
+            imports.load(session, raw)
 
     @contextmanager
     def app(self, **overrides: Any) -> Iterator[Flask]:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from timeline_api.cli import SEED_FILE, cli
-from timeline_api.services import dataset
+from tests.conftest import read_seed
+from timeline_api.cli import cli
 
 COMMITTED_OPENAPI = Path(__file__).resolve().parent.parent / "openapi.yaml"
 Run = Callable[..., Result]
@@ -56,7 +56,7 @@ def lines(result: Result) -> dict[str, str]:
 
 def seed_counts() -> dict[str, int]:
     """How many items each list of the seed file holds."""
-    raw: dict[str, list[Any]] = dataset.read_file(SEED_FILE)
+    raw: dict[str, list[Any]] = read_seed()
     return {name: len(items) for name, items in raw.items() if items}
 
 
@@ -113,7 +113,7 @@ def test_export_loads_into_a_fresh_database_as_the_same_export(
 
 def test_seed_refuses_a_broken_file_and_lists_its_problems(upgraded: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
-    raw = dataset.read_file(SEED_FILE)
+    raw = read_seed()
     raw["events"][0]["type"] = "no-such-type"
     broken.write_text(json.dumps(raw), encoding="utf-8")
     result = CliRunner().invoke(cli, ["seed", str(broken)])

@@ -13,10 +13,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import ids
-from timeline_api.cli import SEED_FILE
-from timeline_api.services import dataset
-from timeline_api.services.documents import DOCUMENTS, normalise
+from tests.conftest import ids, read_seed
+from timeline_api.datafile import DatasetError
+from timeline_api.datafile.documents import DOCUMENTS, normalise
+from timeline_api.services import imports
 
 Json = dict[str, Any]
 PRECISIONS = {4: "year", 7: "month", 10: "day"}
@@ -329,15 +329,15 @@ def test_every_linked_event_is_served(output: dict[str, Any]) -> None:
 
 
 def seed_file() -> dict[str, Any]:
-    raw: dict[str, Any] = dataset.read_file(SEED_FILE)
+    raw: dict[str, Any] = read_seed()
     return raw
 
 
-def load(app: Flask, raw: Any) -> dataset.Summary:
+def load(app: Flask, raw: Any) -> imports.Summary:
     """Load `raw` into the app's database as the CLI does: one transaction, committed."""
     session = app.extensions["db_sessions"]()
     try:
-        summary = dataset.load(session, raw)
+        summary = imports.load(session, raw)
         session.commit()
         return summary
     finally:
@@ -396,7 +396,7 @@ BREAKAGES: list[Callable[[dict[str, Any]], str]] = [
 
 def refused(app: Flask, raw: Any) -> list[str]:
     """The pointers of the problems a refused load lists."""
-    with pytest.raises(dataset.DatasetError) as refusal:
+    with pytest.raises(DatasetError) as refusal:
         load(app, raw)
     return [problem.pointer for problem in refusal.value.problems]
 

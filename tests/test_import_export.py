@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from tests.conftest import BASICS
+from tests.conftest import BASICS, read_seed
 from tests.editing import (
     BROKEN,
     BROKEN_PLACES,
@@ -34,7 +34,6 @@ from tests.editing import (
     point,
 )
 from timeline_api.cli import SEED_FILE
-from timeline_api.services import dataset
 
 
 def report(result: Result) -> dict[str, str]:
@@ -130,7 +129,7 @@ def test_a_file_the_database_would_refuse_is_reported_as_a_problem_not_a_crash(
     result = committed.run("import", str(file))
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
-    assert f"{file}: {pointer}: " in result.stderr
+    assert f"{file}: line 1: {pointer}: " in result.stderr
     assert committed.fingerprint() == before
 
 
@@ -170,7 +169,7 @@ def test_an_export_imported_into_an_empty_database_exports_exactly_the_same(
     exported = file.read_text(encoding="utf-8")
 
     printed = report(committed.run("import", str(file)))
-    seed_counts = {name: len(items) for name, items in dataset.read_file(SEED_FILE).items()}
+    seed_counts = {name: len(items) for name, items in read_seed().items()}
     for name, count in seed_counts.items():
         assert f"{count} {name}" in printed["created"].split(", ")
     assert committed.export("--format", fmt) == exported

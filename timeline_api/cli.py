@@ -9,16 +9,21 @@ from typing import Any
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from timeline_api import migrate
 from timeline_api.app import create_app
 from timeline_api.config import Config, ConfigError
+from timeline_api.datafile import FORMATS, DatasetError
+from timeline_api.datafile.readers import format_of
+from timeline_api.datafile.writers import WRITERS
 from timeline_api.dates import InvalidDate, parse_partial_date
 from timeline_api.models import Event
 from timeline_api.models.audit import SCOPES
+from timeline_api.progress import Progress
 from timeline_api.queries.export import export_dataset
 from timeline_api.queries.filters import EventFilters, conditions
-from timeline_api.services import dataset, formats, imports
+from timeline_api.services import imports
 from timeline_api.services import tokens as token_service
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "timeline.yaml"
@@ -34,6 +39,8 @@ def main() -> None:
         cli()
     except ConfigError as error:
         raise SystemExit(f"timeline-api: {error}") from None
+    except OperationalError as error:  # no database there, or it went away: say so, no trace
+        raise SystemExit(f"timeline-api: the database cannot be used: {error.orig}") from None
 
 
 def _url() -> str:
@@ -76,21 +83,12 @@ def db_downgrade(revision: str) -> None:
 def seed(file: Path | None, if_empty: bool) -> None:
     """Load the seed dataset (or FILE); loading twice changes nothing."""
     app = create_app()
-    sessions = app.extensions["db_sessions"]
-    with sessions.begin() as session:
+    with app.extensions["db_sessions"]() as session:
         if if_empty and session.scalar(select(func.count(Event.id))):
             click.echo("database already has events; not seeding")
             return
-        try:
-            summary = dataset.load(session, dataset.read_file(file or SEED_FILE), "seed")
-        except dataset.DatasetError as error:
-            for problem in error.problems:
-                click.echo(f"error: {problem}", err=True)
-            raise SystemExit(1) from None
-    for name in ("created", "updated", "unchanged"):
-        counts: Any = getattr(summary, name)
-        listed = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
-        click.echo(f"{name}: {listed or 'nothing'}")
+        summary = _import(session, file or SEED_FILE, None, "seed", dry_run=False)
+    _report(summary, dry_run=False)
 
 
 @cli.command()
@@ -104,9 +102,9 @@ def seed(file: Path | None, if_empty: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "ndjson"]),
+    type=click.Choice(FORMATS),
     default=None,
-    help="Default: from the file name, else json.",
+    help="Default: from the file name, else json. CSV holds the events only.",
 )
 @click.option("--from", "from_", help="Only events that can overlap this date or later.")
 @click.option("--to", help="Only events that can overlap this date or earlier.")
@@ -122,14 +120,13 @@ def export(
 ) -> None:
     """Write the database (or some of its events) in the format `import` and `seed` load."""
     where = _event_filters(from_, to, types, tags)
-    fmt = fmt or (
-        "ndjson" if str(getattr(output, "name", "")).endswith((".ndjson", ".jsonl")) else "json"
-    )
+    fmt = fmt or format_of(str(getattr(output, "name", ""))) or "json"
+    writer = WRITERS.get(fmt, WRITERS["json"])(output)
     app = create_app()
     with app.extensions["db_sessions"]() as session:
-        records = export_dataset(session, where)
-        write = formats.write_ndjson if fmt == "ndjson" else formats.write_json
-        write(records, output.write)
+        for name, item in export_dataset(session, where):
+            writer.write(name, item)
+    writer.close()
 
 
 def _event_filters(
@@ -150,7 +147,7 @@ def _event_filters(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(formats.FORMATS),
+    type=click.Choice(FORMATS),
     default=None,
     help="Default: from the file's suffix (.json, .ndjson, .csv, .yaml).",
 )
@@ -162,39 +159,33 @@ def import_(file: Path, fmt: str | None, dry_run: bool, author: str) -> None:
     """Load FILE: check all of it first; with any problem nothing is written.
 
     Records are matched by id: new ones are created, changed ones updated, equal ones left
-    alone, so importing the same file twice changes nothing.
+    alone, so importing the same file twice changes nothing. The file is read twice, as a
+    stream: its size does not matter.
     """
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"cannot read {file}: {error}") from None
     app = create_app()
-    sessions = app.extensions["db_sessions"]
-    with sessions() as session:
-        try:
-            summary = imports.run(
-                session,
-                text,
-                fmt or formats.format_of(file.name),
-                author,
-                dry_run,
-                progress=_progress,
-            )
-        except dataset.DatasetError as error:
-            for problem in error.problems:
-                click.echo(f"{file}: {problem}", err=True)
-            raise SystemExit(f"{len(error.problems)} problem(s); nothing was written.") from None
+    with app.extensions["db_sessions"]() as session:
+        summary = _import(session, file, fmt, author, dry_run)
     _report(summary, dry_run)
 
 
-def _progress(total: int) -> Any:
-    """A progress bar on large files, on standard error."""
-    if total < 1000:
-        return None
-    return click.progressbar(length=total, label="importing", file=sys.stderr)
+def _import(session: Any, path: Path, fmt: str | None, author: str, dry_run: bool) -> Any:
+    """Run an import; problems are printed with the file's name and end the command."""
+    size = path.stat().st_size
+    file = imports.File(str(path), fmt or format_of(path.name), lambda: path.open("rb"), size)
+    try:
+        with Progress() as progress:
+            return imports.run(session, file, author, dry_run, progress=progress)
+    except DatasetError as error:
+        for problem in error.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        if error.omitted:
+            click.echo(f"{path}: ... and {error.omitted} more not listed", err=True)
+        raise SystemExit(f"{error.count} problem(s); nothing was written.") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error}") from None
 
 
-def _report(summary: dataset.Summary, dry_run: bool) -> None:
+def _report(summary: imports.Summary, dry_run: bool) -> None:
     prefix = "would have " if dry_run else ""
     for name in ("created", "updated", "unchanged"):
         counts: Any = getattr(summary, name)

@@ -78,6 +78,8 @@ POSTGRES_KEY = (
     "CASE WHEN start_precision = 'year' THEN 0 ELSE extract(month FROM earliest)::int END "
     "AS month, type_id"
 )
+
+
 def _postgres_function(name: str, old: str, new: str) -> str:
     """One function per trigger kind: a transition table exists only where the kind has it."""
     return f"""

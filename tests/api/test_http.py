@@ -34,6 +34,10 @@ CSV_COLUMNS = [
     "tags",
     "actors",
     "sources",
+    "text",
+    "links",
+    "citations",
+    "alternative_dates",
 ]
 
 

@@ -147,9 +147,19 @@ def test_a_file_with_problems_is_refused_whole_listing_each_with_its_place(
         ("ndjson", '{"tags": {"id": "green", "name": "Green"}}\n["tags"]\n', "line 2"),
         ("ndjson", '{"colours": {"id": "green"}}\n', "line 1"),
         ("csv", "id,title,colour\nx,y,z\n", "row 1"),
-        ("json", '{"tags": [', None),
+        ("json", '{"tags": [', "line 1"),
+        ("json", '{"tags": [\n  {"id": "green", "name": "Green"},\n  {"id": ]}', "line 3"),
+        ("yaml", "tags:\n- id: green\n  name: [Green\n", "line 4"),
     ],
-    ids=["broken-line", "not-a-mapping", "unknown-list", "csv-columns", "broken-json"],
+    ids=[
+        "broken-line",
+        "not-a-mapping",
+        "unknown-list",
+        "csv-columns",
+        "broken-json",
+        "broken-json-later",
+        "broken-yaml",
+    ],
 )
 def test_a_file_that_cannot_be_read_is_refused_saying_where(
     small_app: Flask, importer: Writer, fmt: str, text: str, place: str | None
@@ -210,6 +220,7 @@ def test_a_body_over_the_size_limit_is_413_and_one_under_it_is_read(
     response = post_file(admin, large, "json")
     assert response.status_code == 413, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
+    assert "timeline-api import" in response.json["detail"]  # the way for large files
     assert app_rows(limited) == before
 
     small = json.dumps({"tags": tags[:5]})

@@ -1,37 +1,22 @@
-"""Events as a flat CSV for spreadsheets: one row per event, lists joined by semicolons."""
+"""Events as CSV for spreadsheets, in the data file's one CSV dialect (datafile/csv_dialect.py),
+so that a downloaded page imports again as it is."""
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from flask import Request
+from sqlalchemy.orm import Session
 
+from timeline_api.datafile import SCHEMAS
+from timeline_api.datafile.csv_dialect import COLUMNS
+from timeline_api.datafile.writers import CsvWriter
 from timeline_api.models import Event
+from timeline_api.queries import stored
+from timeline_api.queries.export import drop_hidden_links
 
-COLUMNS = (
-    "id",
-    "title",
-    "summary",
-    "type",
-    "importance",
-    "start",
-    "start_precision",
-    "end",
-    "end_precision",
-    "earliest",
-    "latest",
-    "is_approximate",
-    "disputed",
-    "date_note",
-    "countries",
-    "tags",
-    "actors",
-    "sources",
-)
-# A cell starting with one of these is a formula to a spreadsheet; quote it as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["COLUMNS", "render", "wants_csv"]
 
 
 def wants_csv(request: Request, format_: str | None) -> bool:
@@ -42,42 +27,12 @@ def wants_csv(request: Request, format_: str | None) -> bool:
     return best == "text/csv"
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def _row(event: Event) -> list[str]:
-    values = (
-        event.slug,
-        event.title,
-        event.summary,
-        event.type.slug,
-        event.importance,
-        event.start,
-        event.start_precision,
-        event.end,
-        event.end_precision,
-        event.earliest,
-        event.latest,
-        event.is_approximate,
-        event.is_disputed,
-        event.date_note,
-        ";".join(country.code for country in event.countries),
-        ";".join(tag.slug for tag in event.tags),
-        ";".join(f"{link.actor.slug}:{link.role}" for link in event.actors),
-        ";".join(dict.fromkeys(citation.source.slug for citation in event.citations)),
-    )
-    return [_cell(value) for value in values]
-
-
-def render(events: Iterable[Event]) -> str:
+def render(session: Session, events: Sequence[Event]) -> str:
+    """The events as CSV: a header row, then one row per event, in the order given."""
+    items = stored.items(session, "events", [event.id for event in events])
+    drop_hidden_links(session, items)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_row(event) for event in events)
+    writer = CsvWriter(buffer)
+    for item in items:
+        writer.write("events", SCHEMAS["events"].dump(item))
     return buffer.getvalue()

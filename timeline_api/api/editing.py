@@ -6,9 +6,9 @@ from typing import Any
 
 from timeline_api import db
 from timeline_api.api import events, lookups, series, writes
+from timeline_api.datafile import schemas as bodies
 from timeline_api.models import Actor, EventType, Source, Tag
 from timeline_api.queries import lookups as lookup_queries
-from timeline_api.schemas import dataset as bodies
 from timeline_api.schemas import lookups as details
 from timeline_api.schemas.events import EventDetailSchema
 from timeline_api.schemas.series import SeriesDetailSchema

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from timeline_api.services.dataset import DatasetError
+from timeline_api.datafile import DatasetError
 from timeline_api.services.writes import Conflict
 
 PROBLEM_JSON = "application/problem+json"
@@ -147,10 +147,12 @@ def register(app: Flask) -> None:
             }
             for p in error.problems
         ]
+        more = error.count - 1
+        listed = f"; the first {len(errors)} are listed" if error.omitted else ""
         return problem(
             422,
             f"'{errors[0]['pointer']}' {errors[0]['detail']}"
-            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+            + (f" (and {more} more{listed})" if more else ""),
             errors=errors,
         )
 

@@ -65,10 +65,10 @@ def events_page(filters: EventFilters) -> Any:
     """A page of events as JSON, or as CSV when asked for."""
     check_ids(filters)
     as_csv = csv_format.wants_csv(request, request.args.get("format"))
-    page = queries.page(db.session(), filters, with_sources=as_csv)
+    page = queries.page(db.session(), filters)
     body, headers = envelope(page, queries.ORDERS)
     if as_csv:
-        csv_text = csv_format.render(page.items)
+        csv_text = csv_format.render(db.session(), page.items)
         return Response(csv_text, mimetype="text/csv", headers={**headers, "Vary": "Accept"})
     return body, 200, {**headers, "Vary": "Accept"}
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask.views import MethodView
 from marshmallow import fields
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from timeline_api import db
 from timeline_api.api.auth import SECURITY, author, requires
@@ -72,13 +74,25 @@ class Import(MethodView):
 
         Needs an `admin` token. The body is a file in the export format (JSON or NDJSON),
         YAML, or CSV (one event per row), by its Content-Type. The whole file is checked
-        first; with any problem nothing is written and every problem is listed (422), with
-        its line or row. Records are upserted by id in one transaction. Bodies over the
-        configured limit get 413.
+        first; with any problem nothing is written and the problems are listed (422), each
+        with its line or row. Records are upserted by id in one transaction. Bodies over the
+        configured limit get 413: import large files with the command line.
         """
         fmt = MEDIA.get(request.mimetype)
         if fmt is None:
             abort(415, f"Send one of: {', '.join(MEDIA)}.")
-        text = request.get_data(as_text=True)
-        summary = imports.run(db.session(), text, fmt, author(), query["dry_run"])
+        file = imports.File("request body", fmt, lambda: io.BytesIO(_body()))
+        summary = imports.run(db.session(), file, author(), query["dry_run"])
         return {"dry_run": query["dry_run"], **summary.as_dict()}
+
+
+def _body() -> bytes:
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        abort(
+            413,
+            f"The body is over the limit of {limit:,} bytes (MAX_CONTENT_LENGTH). Import large "
+            "files with the command line: `timeline-api import FILE`, which streams them.",
+        )

@@ -22,7 +22,7 @@ from timeline_api.api.history import has_history, history_page
 from timeline_api.api.http import etag_matches
 from timeline_api.models import Revision
 from timeline_api.schemas.history import HistoryPageSchema, HistoryQuery
-from timeline_api.services import records, writes
+from timeline_api.services import writes
 
 BODY_TYPES = ("application/json", "application/merge-patch+json")
 REVISION = {
@@ -101,16 +101,12 @@ def _found(resource: Resource, id: str) -> Any:
 
 def _answer(resource: Resource, record: Any, status: int = 200) -> Response:
     db.session().commit()
-    fresh = resource.load(_public_id(record))
+    fresh = resource.load(writes.public_id(record))
     response = representation(resource, fresh)
     response.status_code = status
     if status == 201:
-        response.headers["Location"] = url_for(resource.endpoint, id=_public_id(record))
+        response.headers["Location"] = url_for(resource.endpoint, id=writes.public_id(record))
     return response
-
-
-def _public_id(record: Any) -> str:
-    return getattr(record, "slug", None) or record.code  # type: ignore[no-any-return]
 
 
 def _a(what: str) -> str:
@@ -237,8 +233,8 @@ def _register_history(resource: Resource, name: str) -> None:
     blp = resource.blp
 
     def get(self: Any, query: dict[str, Any], id: str) -> Any:
-        kind = records.KINDS[resource.name]
-        if not records.find(db.session(), kind, [id]) and not has_history(resource.name, id):
+        found = writes.find(db.session(), resource.name, id)
+        if found is None and not has_history(resource.name, id):
             abort(404, f"No {resource.what} has the id '{id}', nor ever had.")
         return history_page(resource.name, id, query)
 

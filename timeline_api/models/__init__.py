@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from timeline_api.models.actors import Actor, ActorAlias, Country
-from timeline_api.models.audit import ApiToken, Revision
+from timeline_api.models.audit import ApiToken, Import, Revision
 from timeline_api.models.events import (
     AlternativeDate,
     Citation,
@@ -31,6 +31,7 @@ __all__ = [
     "EventCount",
     "EventLink",
     "EventType",
+    "Import",
     "Revision",
     "Series",
     "SeriesPoint",

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline_api.db import Base
-from timeline_api.models.common import Timestamps, Versioned, one_of, slug_column
+from timeline_api.models.common import Digested, Timestamps, Versioned, one_of, slug_column
 
 ACTOR_KINDS = (
     "state",
@@ -19,7 +19,7 @@ ACTOR_KINDS = (
 )
 
 
-class Country(Base):
+class Country(Digested, Base):
     """An ISO 3166-1 alpha-2 country."""
 
     __tablename__ = "countries"
@@ -28,7 +28,7 @@ class Country(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
-class Actor(Versioned, Timestamps, Base):
+class Actor(Versioned, Timestamps, Digested, Base):
     __tablename__ = "actors"
     __table_args__ = (one_of("kind", ACTOR_KINDS, "kind"),)
 

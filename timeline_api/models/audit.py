@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeline_api.db import Base
@@ -29,6 +29,24 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Import(Base):
+    """One load of a data file (import, seed): who, when, which file, and what it did.
+
+    Its revisions name it, so that a bulk load is one thing to look up, not a million.
+    """
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_format: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the file's bytes
+    # {"created": {"events": 2}, "updated": {...}, "unchanged": {...}}
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class Revision(Base):
@@ -55,3 +73,5 @@ class Revision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The import that made this change; NULL for a change made through the API.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from timeline_api.dates import Precision
 
 SLUG_LENGTH = 120
+DIGEST_LENGTH = 32  # hexadecimal BLAKE2b of 16 bytes
 PRECISIONS = tuple(p.value for p in Precision)
 
 
@@ -56,6 +57,14 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Digested:
+    """A digest of the record in data-file form, kept on every write, so that an import finds
+    the records it would not change by comparing digests instead of loading each record.
+    NULL where unknown (a row written before revision 0006): such rows are compared in full."""
+
+    digest: Mapped[str | None] = mapped_column(String(DIGEST_LENGTH))
 
 
 class Timestamps:

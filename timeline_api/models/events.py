@@ -25,6 +25,7 @@ from timeline_api.db import Base
 from timeline_api.models.actors import Actor, Country
 from timeline_api.models.common import (
     PRECISIONS,
+    Digested,
     Timestamps,
     UTCDateTime,
     Versioned,
@@ -80,7 +81,7 @@ def live_index(name: str, *columns: str) -> Index:
     return Index(name, *columns, sqlite_where=live, postgresql_where=live)
 
 
-class EventType(Versioned, Base):
+class EventType(Versioned, Digested, Base):
     __tablename__ = "event_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +90,7 @@ class EventType(Versioned, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class Event(Versioned, Timestamps, Base):
+class Event(Versioned, Timestamps, Digested, Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("earliest <= latest", name="span_ordered"),

@@ -9,11 +9,18 @@ from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline_api.db import Base
-from timeline_api.models.common import PRECISIONS, Timestamps, Versioned, one_of, slug_column
+from timeline_api.models.common import (
+    PRECISIONS,
+    Digested,
+    Timestamps,
+    Versioned,
+    one_of,
+    slug_column,
+)
 from timeline_api.models.sources import Source
 
 
-class Series(Versioned, Timestamps, Base):
+class Series(Versioned, Timestamps, Digested, Base):
     __tablename__ = "series"
 
     id: Mapped[int] = mapped_column(primary_key=True)

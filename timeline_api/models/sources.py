@@ -6,10 +6,17 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeline_api.db import Base
-from timeline_api.models.common import PRECISIONS, Timestamps, Versioned, one_of, slug_column
+from timeline_api.models.common import (
+    PRECISIONS,
+    Digested,
+    Timestamps,
+    Versioned,
+    one_of,
+    slug_column,
+)
 
 
-class Source(Versioned, Timestamps, Base):
+class Source(Versioned, Timestamps, Digested, Base):
     __tablename__ = "sources"
     __table_args__ = (one_of("published_precision", PRECISIONS, "published_precision"),)
 

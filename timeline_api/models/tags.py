@@ -6,10 +6,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeline_api.db import Base
-from timeline_api.models.common import Versioned, slug_column
+from timeline_api.models.common import Digested, Versioned, slug_column
 
 
-class Tag(Versioned, Base):
+class Tag(Versioned, Digested, Base):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -56,6 +56,14 @@ class RevisionSchema(Documented):
         allow_none=True,
         metadata={"description": "The record after; null when deleted.", "example": RECORD},
     )
+    import_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The import (`timeline-api import`, `POST /v1/import`) that made it; "
+            "null for a change made through the API.",
+            "example": None,
+        },
+    )
 
 
 class HistoryQuery(Documented):

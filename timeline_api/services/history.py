@@ -7,7 +7,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from timeline_api.models import Revision
+from timeline_api.datafile import SCHEMAS, Item
+from timeline_api.datafile.fastload import dump
+from timeline_api.models import Country, Revision
+from timeline_api.queries import stored
+
+
+def snapshot(session: Session, name: str, record: Any) -> Item:
+    """The stored record as the data file writes it: what a revision keeps."""
+    session.flush()
+    key = record.code if isinstance(record, Country) else record.id
+    [item] = stored.items(session, name, [key])
+    return dump(SCHEMAS[name], item)  # type: ignore[no-any-return]
 
 
 def record(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from timeline_api.datafile import DatasetError, Item, Problem, Record, checks, key_field
 from timeline_api.models import (
     Actor,
     AlternativeDate,
@@ -23,9 +24,10 @@ from timeline_api.models import (
     Tag,
     event_tags,
 )
-from timeline_api.services import dataset, history, records
-from timeline_api.services.checks import key_field
-from timeline_api.services.dataset import DatasetError, Problem
+from timeline_api.queries import stored
+from timeline_api.services import history
+from timeline_api.services.bulk import Dumped, Writer
+from timeline_api.services.imports import StoredData
 
 
 class Conflict(Exception):
@@ -36,64 +38,61 @@ class Gone(Exception):
     """The record was deleted."""
 
 
-def validate_item(session: Session, name: str, raw: Any) -> dict[str, Any]:
-    """One item, validated as a data file of one; problems point into the item itself."""
-    try:
-        return dataset.validate(session, {name: [raw]})[name][0]  # type: ignore[no-any-return]
-    except DatasetError as error:
-        prefix = f"/{name}/0"
-        raise DatasetError(
-            [
-                Problem(problem.pointer.removeprefix(prefix) or "/", problem.detail)
-                for problem in error.problems
-            ]
-        ) from None
+def validate_item(session: Session, name: str, raw: Any) -> Item:
+    """One item, checked as a data file of one; problems point into the item itself."""
+    check = checks.FileCheck(StoredData(session))
+    check.add(Record(name, raw, None, ""))
+    check.finish()
+    return checks.load(name, raw)
 
 
-def _save(session: Session, name: str, record: Any, item: dict[str, Any]) -> Any:
-    kind = records.KINDS[name]
-    with session.no_autoflush:  # a half-filled record must not be flushed by a lookup
-        kind.fill(session, record, item)
-    session.add(record)
-    if name == "events":
-        session.flush()
-        records.link_events(session, [item])
-    if hasattr(record, "updated_at"):
-        record.updated_at = datetime.now(UTC)  # also makes the version counter move
-    session.flush()
-    return record
+def find(session: Session, name: str, key: str) -> Any:
+    """The stored record of list `name` with public id `key`, or None."""
+    model = stored.MODELS[name]
+    return session.scalar(select(model).where(stored.key_column(name) == key))
+
+
+def public_id(record: Any) -> str:
+    return getattr(record, "slug", None) or record.code  # type: ignore[no-any-return]
+
+
+def _save(
+    session: Session, name: str, item: Item, author: str, action: str, version: int | None
+) -> Any:
+    """Write one checked item through the same writer as an import; the record, reloaded."""
+    key = item[key_field(name)]
+    writer = Writer(session, author)
+    writer.put(name, [Dumped.of(name, item)], action, None if version is None else {key: version})
+    writer.link()
+    session.expire_all()  # Core wrote past the session: let it read the record afresh
+    return find(session, name, key)
 
 
 def create(session: Session, name: str, raw: Any, author: str) -> Any:
     item = validate_item(session, name, raw)
-    kind, key = records.KINDS[name], item[key_field(name)]
-    existing = records.find(session, kind, [key]).get(key)
+    key = item[key_field(name)]
+    existing = find(session, name, key)
     if existing is not None:
         deleted = getattr(existing, "deleted_at", None) is not None
         raise Conflict(
             f"'{key}' " + ("was deleted; an admin can restore it" if deleted else "exists already")
         )
-    record = _save(session, name, kind.model(), item)
-    history.record(session, name, key, "create", author, None, kind.to_item(record))
-    return record
+    return _save(session, name, item, author, "create", None)
 
 
 def replace(session: Session, name: str, record: Any, raw: Any, author: str) -> Any:
     """Make `record` exactly `raw` (its id cannot change)."""
-    kind, field = records.KINDS[name], key_field(name)
-    before = kind.to_item(record)
+    field, key = key_field(name), public_id(record)
     body = raw if isinstance(raw, dict) else {}
-    if body.get(field, before[field]) != before[field]:
+    if body.get(field, key) != key:
         raise DatasetError([Problem(f"/{field}", "cannot change; create a new record")])
-    item = validate_item(session, name, {**body, field: before[field]})
-    _save(session, name, record, item)
-    history.record(session, name, before[field], "update", author, before, kind.to_item(record))
-    return record
+    item = validate_item(session, name, {**body, field: key})
+    return _save(session, name, item, author, "update", getattr(record, "version", None))
 
 
 def change(session: Session, name: str, record: Any, patch: dict[str, Any], author: str) -> Any:
     """Apply a JSON merge patch (RFC 7396): members given replace, `null` removes."""
-    current = records.KINDS[name].to_item(record)
+    current = history.snapshot(session, name, record)
     return replace(session, name, record, merge_patch(current, patch), author)
 
 
@@ -111,16 +110,15 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 def delete(session: Session, name: str, record: Any, author: str) -> None:
     """Events are hidden (soft delete); other records go only when nothing refers to them."""
-    kind = records.KINDS[name]
-    before = kind.to_item(record)
+    before = history.snapshot(session, name, record)
     if name == "events":
         record.deleted_at = datetime.now(UTC)
     else:
         if _in_use(session, record):
-            raise Conflict(f"'{before[key_field(name)]}' is still referred to; change those first")
+            raise Conflict(f"'{public_id(record)}' is still referred to; change those first")
         session.delete(record)
     session.flush()
-    history.record(session, name, before[key_field(name)], "delete", author, before, None)
+    history.record(session, name, public_id(record), "delete", author, before, None)
 
 
 def restore_deleted(session: Session, event: Event, author: str) -> Event:
@@ -129,7 +127,7 @@ def restore_deleted(session: Session, event: Event, author: str) -> Event:
     event.deleted_at = None
     event.updated_at = datetime.now(UTC)
     session.flush()
-    item = records.KINDS["events"].to_item(event)
+    item = history.snapshot(session, "events", event)
     history.record(session, "events", event.slug, "restore", author, None, item)
     return event
 
@@ -139,19 +137,12 @@ def restore_revision(session: Session, revision: Revision, author: str) -> Any:
     name, state = revision.record_type, revision.after
     if state is None:
         raise Conflict(f"revision {revision.id} deleted the record; restore an earlier one")
-    kind = records.KINDS[name]
-    record = records.find(session, kind, [revision.record_id]).get(revision.record_id)
-    before = kind.to_item(record) if record is not None else None
     item = validate_item(session, name, state)
-    if record is None:
-        record = kind.model()
-    if isinstance(record, Event):
+    record = find(session, name, revision.record_id)
+    if isinstance(record, Event) and record.deleted_at is not None:
         record.deleted_at = None
-    _save(session, name, record, item)
-    history.record(
-        session, name, revision.record_id, "restore", author, before, kind.to_item(record)
-    )
-    return record
+        session.flush()
+    return _save(session, name, item, author, "restore", None)
 
 
 def _in_use(session: Session, record: Any) -> bool:

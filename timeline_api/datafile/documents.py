@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "seed" / "documents"
-_TIMESTAMP = re.compile(r"(?m)^\d{2}:\d{2}")
+_TIMESTAMP = re.compile(r"(?m)^[0-9]{2}:[0-9]{2}")  # ASCII digits: \d would take any script's
 
 
 def normalise(text: str) -> str:

@@ -1,15 +1,29 @@
-"""The data file format (docs/data-format.md): seed, export, import and write bodies share it."""
+"""The data-file format (docs/data-format.md): one schema per list that loads and dumps.
+
+Seed, import, export, the write endpoints' bodies and the history snapshots all go through these.
+`load` gives an item with typed values (PartialDate, Decimal), tags and countries as sorted sets
+and series points in period order, so that equal records load equal; `dump` gives the file form,
+leaving out what is empty.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, ClassVar
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
 
 from timeline_api.models.actors import ACTOR_KINDS
 from timeline_api.models.events import LINK_KINDS, ROLES
 from timeline_api.schemas.common import Documented
 from timeline_api.schemas.fields import PartialDateField, country_code, slug
+
+Item = dict[str, Any]
+Rules = tuple[Callable[[Item], None], ...]
+# Series values are NUMERIC(20, 4): what would be rounded or overflow is refused, not changed.
+_VALUE_PLACES = 4
+_VALUE_DIGITS = 16
 
 
 def _text(
@@ -34,7 +48,43 @@ def _list(inner: Any, description: str, **kwargs: Any) -> fields.List:  # type: 
     return fields.List(inner, load_default=list, metadata={"description": description}, **kwargs)
 
 
-class NamedItemSchema(Documented):
+class FileItemSchema(Documented):
+    """An item of a data file: `check` holds the rules across fields, `normalise` the canonical
+    form; both run in marshmallow's hooks, and the fast loader calls them too."""
+
+    # Rules across fields; each raises ValidationError naming the field at fault.
+    rules: ClassVar[Rules] = ()
+
+    def check(self, data: Item) -> None:
+        """Apply every rule, raising one ValidationError with all that fail."""
+        errors: dict[str, Any] = {}
+        for rule in self.rules:
+            try:
+                rule(data)
+            except ValidationError as error:
+                errors.update(error.normalized_messages())  # type: ignore[no-untyped-call]
+        if errors:
+            raise ValidationError(errors)
+
+    def normalise(self, data: Item) -> Item:
+        """The loaded item in its canonical form (subclasses extend it)."""
+        return data
+
+    @validates_schema
+    def _check(self, data: Item, **_kwargs: Any) -> None:
+        self.check(data)
+
+    @post_load
+    def _normalise(self, data: Item, **_kwargs: Any) -> Item:
+        return self.normalise(data)
+
+    @post_dump
+    def _compact(self, data: Item, **_kwargs: Any) -> Item:
+        """Leave out empty optional members, as a hand-written file would."""
+        return {key: value for key, value in data.items() if value is not None and value != []}
+
+
+class NamedItemSchema(FileItemSchema):
     """A named label."""
 
     id = slug(description="Stable id: lowercase letters, digits, hyphens.", example="cyber")
@@ -50,7 +100,7 @@ class EventTypeItemSchema(NamedItemSchema):
     """An event type, as written and read."""
 
 
-class CountryItemSchema(Documented):
+class CountryItemSchema(FileItemSchema):
     """A country, as written and read."""
 
     code = country_code(
@@ -59,7 +109,7 @@ class CountryItemSchema(Documented):
     name = _text("English short name.", "Taiwan", 200, required=True)
 
 
-class ActorItemSchema(Documented):
+class ActorItemSchema(FileItemSchema):
     """An actor, as written and read. Never a private individual."""
 
     id = slug(description="Stable id.", example="icefcom")
@@ -78,7 +128,7 @@ class ActorItemSchema(Documented):
     aliases = _list(_text("An alias.", "ICEFCOM", 200), "Other names and spellings.")
 
 
-class SourceItemSchema(Documented):
+class SourceItemSchema(FileItemSchema):
     """A source, as written and read."""
 
     id = slug(description="Stable id.", example="intelnews-taiwan-soldiers-jailed-2025")
@@ -105,7 +155,20 @@ class SourceItemSchema(Documented):
     description = _optional("Notes on the source.", None)
 
 
-class QuotedItemSchema(Documented):
+def quote_or_note(data: Item) -> None:
+    """A citation says something: its quote, or a note on what it supports."""
+    if not data.get("quote") and not data.get("note"):
+        raise ValidationError("give a quote, a note, or both", "quote")
+
+
+def check_span(data: Item) -> None:
+    """An end is not before its start."""
+    start, end = data.get("start"), data.get("end")
+    if start is not None and end is not None and end.last < start.first:
+        raise ValidationError("must not be before start", "end")
+
+
+class QuotedItemSchema(FileItemSchema):
     """A reference to a source: the passage word for word, or a note on what it supports."""
 
     source = slug(description="The source's id.", example="intelnews-taiwan-soldiers-jailed-2025")
@@ -115,30 +178,25 @@ class QuotedItemSchema(Documented):
     )
     note = _optional("What it supports.", "Dates the court statement.")
 
-    @validates_schema
-    def _quote_or_note(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if not data.get("quote") and not data.get("note"):
-            raise ValidationError("give a quote, a note, or both", "quote")
+    rules: ClassVar[Rules] = (quote_or_note,)
 
 
-class SpanItemSchema(Documented):
+class SpanItemSchema(FileItemSchema):
     """A start and an optional end, each YYYY, YYYY-MM or YYYY-MM-DD."""
 
     start = _date("Start, as precise as the source allows.", "2022", required=True)
     end = _date("End of a period; omit for an instant.", "2024", allow_none=True)
 
-    @validates_schema
-    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        start, end = data.get("start"), data.get("end")
-        if start is not None and end is not None and end.last < start.first:
-            raise ValidationError("must not be before start", "end")
+    rules: ClassVar[Rules] = (check_span,)
 
 
-class AlternativeDateItemSchema(SpanItemSchema, QuotedItemSchema):
+class AlternativeDateItemSchema(QuotedItemSchema, SpanItemSchema):
     """A date another source claims, kept to show the conflict."""
 
+    rules: ClassVar[Rules] = (quote_or_note, check_span)
 
-class EventActorItemSchema(Documented):
+
+class EventActorItemSchema(FileItemSchema):
     """An actor's role in an event."""
 
     actor = slug(description="The actor's id.", example="icefcom")
@@ -149,7 +207,7 @@ class EventActorItemSchema(Documented):
     )
 
 
-class LinkItemSchema(Documented):
+class LinkItemSchema(FileItemSchema):
     """ "This event <kind> the event `to`"."""
 
     to = slug(description="The other event's id.", example="tw-four-soldiers-espionage-2022-2024")
@@ -160,7 +218,7 @@ class LinkItemSchema(Documented):
     )
 
 
-class EventItemSchema(SpanItemSchema):
+class EventItemSchema(FileItemSchema):
     """An event, as written and read: every field validated, unknown fields refused."""
 
     id = slug(description="Stable id.", example="tw-four-soldiers-sentenced-2025")
@@ -176,6 +234,9 @@ class EventItemSchema(SpanItemSchema):
         strict=True,
         metadata={"description": "1 (minor) to 5 (major).", "example": 4},
     )
+    # Declared here, not inherited from SpanItemSchema, so that a dumped event starts with its id.
+    start = SpanItemSchema._declared_fields["start"]
+    end = SpanItemSchema._declared_fields["end"]
     is_approximate = fields.Boolean(
         load_default=False,
         metadata={"description": "The date is a best estimate.", "example": False},
@@ -195,17 +256,46 @@ class EventItemSchema(SpanItemSchema):
     )
     links = _list(fields.Nested(LinkItemSchema), "Links to other events.")
 
+    rules: ClassVar[Rules] = (check_span,)
+
+    def normalise(self, data: Item) -> Item:
+        # Tags and countries are sets; the database keeps them in id order.
+        for name in ("tags", "countries"):
+            if name in data:
+                data[name] = sorted(set(data[name]))
+        return super().normalise(data)
+
+
+class Number(fields.Decimal):
+    """A number kept exactly (at most 4 decimal places); dumps as a JSON integer when whole."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _validated(self, value: Any) -> Decimal:
+        number = super()._validated(value)
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -_VALUE_PLACES:
+            raise ValidationError(f"must have at most {_VALUE_PLACES} decimal places")
+        if abs(number) >= Decimal(10) ** _VALUE_DIGITS:
+            raise ValidationError(f"must be less than 10**{_VALUE_DIGITS}")
+        return number
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+
 
 class PointItemSchema(QuotedItemSchema):
     """One value of a series, citing its source."""
 
     period = _date("The year, month or day.", "2024", required=True)
-    value = fields.Decimal(
-        required=True, allow_nan=False, metadata={"description": "The value.", "example": 64}
-    )
+    value = Number(required=True, metadata={"description": "The value.", "example": 64})
 
 
-class SeriesItemSchema(Documented):
+class SeriesItemSchema(FileItemSchema):
     """A series, as written and read, with all its points."""
 
     id = slug(description="Stable id.", example="tw-nsb-chinese-espionage-prosecutions")
@@ -214,14 +304,25 @@ class SeriesItemSchema(Documented):
     unit = _text("Unit of the values.", "people", 100, required=True)
     points = _list(fields.Nested(PointItemSchema), "The values, any order.")
 
+    def normalise(self, data: Item) -> Item:
+        # Kept in period order: "2023" < "2024" < "2024-01" < "2024-01-05", as stored.
+        data["points"] = sorted(data.get("points", []), key=lambda point: str(point["period"]))
+        return super().normalise(data)
 
-class DatasetSchema(Documented):
-    """A whole data file; each list in the order it must be loaded."""
 
-    countries = _list(fields.Nested(CountryItemSchema), "Countries.")
-    event_types = _list(fields.Nested(EventTypeItemSchema), "Event types.")
-    tags = _list(fields.Nested(TagItemSchema), "Tags.")
-    sources = _list(fields.Nested(SourceItemSchema), "Sources.")
-    actors = _list(fields.Nested(ActorItemSchema), "Actors.")
-    events = _list(fields.Nested(EventItemSchema), "Events.")
-    series = _list(fields.Nested(SeriesItemSchema), "Series.")
+# The lists of a file, in the order a loader needs them, and the schema of each list's items.
+SCHEMAS: dict[str, FileItemSchema] = {
+    "countries": CountryItemSchema(),
+    "event_types": EventTypeItemSchema(),
+    "tags": TagItemSchema(),
+    "sources": SourceItemSchema(),
+    "actors": ActorItemSchema(),
+    "events": EventItemSchema(),
+    "series": SeriesItemSchema(),
+}
+ORDER = tuple(SCHEMAS)
+
+
+def key_field(name: str) -> str:
+    """The member that identifies an item of the list `name`."""
+    return "code" if name == "countries" else "id"

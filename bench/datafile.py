@@ -1,0 +1,102 @@
+"""Import and export of a large NDJSON file through the CLI: events/s and peak memory.
+
+    python -m bench.datafile --file events.ndjson [--database-url URL]
+    python -m bench.datafile --events 1000000   # generates the file with bench.generate
+
+Each step runs `timeline-api` as a user would, in a process of its own, on an empty database
+made for the run (a SQLite file under bench/results/, or a schema of its own on PostgreSQL,
+dropped afterwards): import, the same import again (nothing changes), export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from timeline_api import migrate
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SCHEMA = "timeline_bench_datafile"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, help="An NDJSON file in the export format.")
+    parser.add_argument("--events", type=int, default=1_000_000, help="Events to generate.")
+    parser.add_argument("--database-url", help="postgresql+psycopg://... (default: SQLite).")
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    file = args.file or generated(args.events)
+    url = fresh_database(args.database_url)
+    try:
+        events = sum(1 for line in file.open("rb") if line.startswith(b'{"events"'))
+        print(f"{file} ({file.stat().st_size / 2**20:,.0f} MiB, {events:,} events) into {url}")
+        for step, command in (
+            ("import", ["import", str(file)]),
+            ("import again", ["import", str(file)]),
+            ("export", ["export", "--output", str(RESULTS / "export.ndjson")]),
+        ):
+            seconds, peak = timed(command, url)
+            rate = events / seconds
+            print(f"{step:<13} {seconds:8.1f} s  {rate:10,.0f} events/s  peak RSS {peak:6,.0f} MiB")
+    finally:
+        drop(url, args.database_url)
+
+
+def generated(events: int) -> Path:
+    path = RESULTS / f"events-{events}.ndjson"
+    if not path.exists():
+        command = [sys.executable, "-m", "bench.generate", "--events", str(events)]
+        subprocess.run([*command, "--output", str(path)], check=True)
+    return path
+
+
+def fresh_database(url: str | None) -> str:
+    if url is None:
+        path = RESULTS / "datafile.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+        engine.dispose()
+        options = {"options": f"-csearch_path={SCHEMA}"}
+        url = make_url(url).update_query_dict(options).render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    return url
+
+
+def drop(url: str, given: str | None) -> None:
+    if given is None:
+        return
+    engine = create_engine(given)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+    engine.dispose()
+
+
+def timed(command: list[str], url: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of `timeline-api COMMAND` in a process of its own."""
+    started = time.perf_counter()
+    cli = [sys.executable, "-m", "timeline_api.cli", *command]
+    env = {**os.environ, "DATABASE_URL": url}
+    child = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(child.pid, 0)  # this child's own peak, not the largest
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"timeline-api {' '.join(command)} failed ({child.returncode})")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+if __name__ == "__main__":
+    main()
