@@ -119,6 +119,14 @@ def test_a_generated_file_imports_whole_and_again_changes_nothing(
         assert listed.json["meta"]["total"] == EVENTS // 3  # the full-text index holds them all
         [revision] = history(client, "/v1/events/event-15")
         assert revision["action"] == "create" and revision["import_id"] is not None
+        # Counts kept in bulk by the import: the same as the list's, per year and per type.
+        assert client.get("/v1/events?limit=1").json["meta"]["total"] == EVENTS
+        per_year = client.get("/v1/stats/events?by=year").json["data"]
+        assert {b["key"]: b["count"] for b in per_year} == {
+            str(1990 + year): len(range(year, EVENTS, 35)) for year in range(35)
+        }
+        in_window = client.get("/v1/events?from=1995-03-10&to=1996-02&type=type-1&limit=500")
+        assert in_window.json["meta"]["total"] == len(in_window.json["data"]) > 0
         assert revision["after"]["links"] == [{"to": "event-10", "kind": "follows"}]
 
     again = committed.run("import", str(file))
