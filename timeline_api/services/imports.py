@@ -143,7 +143,25 @@ def run(
         session.rollback()
     else:
         session.commit()
+        if sum(summary.created.values()) >= FRESH_STATISTICS:
+            _refresh_statistics(session)
     return summary
+
+
+# From this many new records on, an import refreshes the planner's statistics: the plans of
+# the read path (which index a page walks) depend on them, and SQLite never gathers its own.
+FRESH_STATISTICS = 10_000
+
+
+def _refresh_statistics(session: Session) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        # A sample of each index (analysis_limit) is enough and keeps this to a second or two.
+        session.execute(text("PRAGMA analysis_limit = 1000"))
+        session.execute(text("ANALYZE"))
+    else:
+        session.execute(text("SET LOCAL statement_timeout = 0"))
+        session.execute(text("ANALYZE"))
+    session.commit()
 
 
 def load(session: Session, data: dict[str, list[Any]], author: str = "import") -> Summary:
