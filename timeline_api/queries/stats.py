@@ -95,14 +95,18 @@ def _from_counts(session: Session, filters: EventFilters, by: str) -> list[Bucke
             EventCount.type_id.in_(select(EventType.id).where(EventType.slug.in_(filters.types)))
         )
     total = func.sum(EventCount.events)
-    if by == "type":
-        rows = session.execute(
-            select(EventType.slug, EventType.name, total)
-            .join(EventType, EventType.id == EventCount.type_id)
+    if by == "type":  # summed per type first, then named: a join per type, not per row
+        per_type = (
+            select(EventCount.type_id, total.label("events"))
             .where(*chosen)
-            .group_by(EventType.slug, EventType.name)
+            .group_by(EventCount.type_id)
             .having(total > 0)
-            .order_by(total.desc(), EventType.slug)
+            .subquery()
+        )
+        rows = session.execute(
+            select(EventType.slug, EventType.name, per_type.c.events)
+            .join(per_type, per_type.c.type_id == EventType.id)
+            .order_by(per_type.c.events.desc(), EventType.slug)
         )
         return [Bucket(str(k), str(name), int(n)) for k, name, n in rows]
     columns = [EventCount.year] if by == "year" else [EventCount.year, EventCount.month]
