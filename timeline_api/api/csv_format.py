@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from flask import Request
 from sqlalchemy.orm import Session
@@ -12,7 +13,6 @@ from sqlalchemy.orm import Session
 from timeline_api.datafile import SCHEMAS
 from timeline_api.datafile.csv_dialect import COLUMNS
 from timeline_api.datafile.writers import CsvWriter
-from timeline_api.models import Event
 from timeline_api.queries import stored
 from timeline_api.queries.export import drop_hidden_links
 
@@ -27,9 +27,9 @@ def wants_csv(request: Request, format_: str | None) -> bool:
     return best == "text/csv"
 
 
-def render(session: Session, events: Sequence[Event]) -> str:
-    """The events as CSV: a header row, then one row per event, in the order given."""
-    items = stored.items(session, "events", [event.id for event in events])
+def render(session: Session, events: Sequence[Any]) -> str:
+    """The events (records of queries.listing) as CSV: a header row, then a row per event."""
+    items = stored.items(session, "events", [event["id"] for event in events])
     drop_hidden_links(session, items)
     buffer = io.StringIO()
     writer = CsvWriter(buffer)

@@ -60,8 +60,6 @@ LIST_LOADING = (
     selectinload(Event.alternative_dates),
 )
 
-SOURCE_LOADING = (selectinload(Event.citations).selectinload(Citation.source),)
-
 DETAIL_LOADING = (
     *LIST_LOADING,
     selectinload(Event.citations).selectinload(Citation.source),
@@ -71,12 +69,9 @@ DETAIL_LOADING = (
 )
 
 
-def page(session: Session, filters: EventFilters, with_sources: bool = False) -> Page[Any]:
-    """One page of matching events; with a search, each carries a highlighted `snippet`.
-
-    The events are plain records (queries.listing); with `with_sources` (CSV, which lists
-    citations), ORM records with their citations.
-    """
+def page(session: Session, filters: EventFilters) -> Page[Any]:
+    """One page of matching events as plain records (queries.listing); with a search, each
+    carries a highlighted `snippet`."""
     dialect = session.get_bind().dialect.name
     order = ORDERS[filters.sort]
     matches = 0
@@ -90,11 +85,7 @@ def page(session: Session, filters: EventFilters, with_sources: bool = False) ->
         total, exact = counts.total(session, filters, dialect, None, matches)
     else:
         ids, next_key, total, exact = _walked(session, filters, dialect, order, matches)
-    items = (
-        _with_sources(session, ids)
-        if with_sources
-        else listing.records(session, ids, with_text=filters.search is not None)
-    )
+    items = listing.records(session, ids, with_text=filters.search is not None)
     if filters.search is not None:
         for item in items:
             _add_snippet(item, filters.search)
@@ -116,22 +107,9 @@ def _walked(
     return ids, next_key, total, exact
 
 
-def _with_sources(session: Session, ids: list[int]) -> list[Event]:
-    """The events of `ids`, in that order, with their relations and citations."""
-    if not ids:
-        return []
-    loading = (*LIST_LOADING, *SOURCE_LOADING)
-    statement = select(Event).where(Event.id.in_(ids)).options(*loading)
-    found = {event.id: event for event in session.scalars(statement)}
-    return [found[id] for id in ids]
-
-
-def _add_snippet(item: Any, query: Query) -> None:
+def _add_snippet(item: dict[str, Any], query: Query) -> None:
     """Where the words were found: not a column, for this response only."""
-    if isinstance(item, dict):
-        item["snippet"] = snippet(query, (item["title"], item["summary"], item["text"]))
-    else:
-        item.snippet = snippet(query, (item.title, item.summary, item.text))
+    item["snippet"] = snippet(query, (item["title"], item["summary"], item["text"]))
 
 
 def detail(session: Session, slug: str) -> Event | None:

@@ -52,8 +52,8 @@ def records(session: Any, ids: list[int], with_text: bool = False) -> list[Recor
     bound = {"ids": ids}
     found: dict[int, Record] = {}
     for row in session.execute(_events(with_text), bound):
-        record = dict(row._mapping)
-        event_id = record.pop("id")
+        record = dict(row._mapping)  # keeps `id`, the internal key; the schemas show `slug`
+        event_id = record["id"]
         record["type"] = {"slug": record.pop("type_slug"), "name": record.pop("type_name")}
         found[event_id] = record
     for name, statement in _RELATED.items():
