@@ -304,3 +304,16 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
         engine.dispose()
     again = committed.run("import", str(write(tmp_path / "next.ndjson", generated(150))))
     assert "created: 50 events" in again.stdout, again.output
+
+
+def test_the_commands_ignore_the_api_statement_timeout(
+    committed: Committed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request may take STATEMENT_TIMEOUT_MS at most; an import or an export takes what it
+    takes (on PostgreSQL, where the timeout applies)."""
+    monkeypatch.setenv("STATEMENT_TIMEOUT_MS", "1")
+    result = committed.run("import", str(write(tmp_path / "events.ndjson", generated())))
+    assert result.exit_code == 0, result.output
+    assert f"{EVENTS} events" in result.stdout
+    exported = committed.export("--format", "ndjson")
+    assert sum('"events"' in line[:12] for line in exported.splitlines()) == EVENTS

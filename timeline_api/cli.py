@@ -47,6 +47,12 @@ def _url() -> str:
     return Config.from_environ().DATABASE_URL
 
 
+def _batch_app() -> Any:
+    """The app for seed, import and export: a batch may run for minutes, so the statement
+    timeout that protects the API's requests does not apply to it."""
+    return create_app({"STATEMENT_TIMEOUT_MS": 0})
+
+
 def _ensure_sqlite_folder(url: str) -> None:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +88,7 @@ def db_downgrade(revision: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Load only when the database has no events.")
 def seed(file: Path | None, if_empty: bool) -> None:
     """Load the seed dataset (or FILE); loading twice changes nothing."""
-    app = create_app()
+    app = _batch_app()
     with app.extensions["db_sessions"]() as session:
         if if_empty and session.scalar(select(func.count(Event.id))):
             click.echo("database already has events; not seeding")
@@ -122,7 +128,7 @@ def export(
     where = _event_filters(from_, to, types, tags)
     fmt = fmt or format_of(str(getattr(output, "name", ""))) or "json"
     writer = WRITERS.get(fmt, WRITERS["json"])(output)
-    app = create_app()
+    app = _batch_app()
     with app.extensions["db_sessions"]() as session:
         for name, item in export_dataset(session, where):
             writer.write(name, item)
@@ -162,7 +168,7 @@ def import_(file: Path, fmt: str | None, dry_run: bool, author: str) -> None:
     alone, so importing the same file twice changes nothing. The file is read twice, as a
     stream: its size does not matter.
     """
-    app = create_app()
+    app = _batch_app()
     with app.extensions["db_sessions"]() as session:
         summary = _import(session, file, fmt, author, dry_run)
     _report(summary, dry_run)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshal
 import struct
 import tempfile
+import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from timeline_api.datafile import FORMATS, ORDER, DatasetError, Problem, Record, checks, readers
@@ -154,14 +155,21 @@ FRESH_STATISTICS = 10_000
 
 
 def _refresh_statistics(session: Session) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        # A sample of each index (analysis_limit) is enough and keeps this to a second or two.
-        session.execute(text("PRAGMA analysis_limit = 1000"))
+    """ANALYZE after a large import. The import is committed by now: if ANALYZE fails (a lock,
+    a timeout), the data stays and only the statistics wait for the next large import."""
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            # A sample of each index (analysis_limit) is enough and keeps this to a second or two.
+            session.execute(text("PRAGMA analysis_limit = 1000"))
+        else:
+            session.execute(text("SET LOCAL statement_timeout = 0"))
         session.execute(text("ANALYZE"))
-    else:
-        session.execute(text("SET LOCAL statement_timeout = 0"))
-        session.execute(text("ANALYZE"))
-    session.commit()
+        session.commit()
+    except DBAPIError as error:
+        session.rollback()
+        warnings.warn(
+            f"imported, but the planner statistics were not refreshed: {error.orig}", stacklevel=2
+        )
 
 
 def load(session: Session, data: dict[str, list[Any]], author: str = "import") -> Summary:
