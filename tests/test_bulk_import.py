@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from tests.editing import (
     Committed,
@@ -26,6 +26,7 @@ from tests.editing import (
     committed_urls,
     history,
 )
+from timeline_api.services import bulk_indexes
 
 EVENTS = 3000
 TYPES, ACTORS, TAGS, SOURCES = 5, 40, 12, 30
@@ -317,3 +318,27 @@ def test_the_commands_ignore_the_api_statement_timeout(
     assert f"{EVENTS} events" in result.stdout
     exported = committed.export("--format", "ndjson")
     assert sum('"events"' in line[:12] for line in exported.splitlines()) == EVENTS
+
+
+def test_a_load_larger_than_the_database_leaves_every_index_in_place(
+    committed: Committed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large first load drops the secondary indexes and builds them at its end."""
+    monkeypatch.setattr(bulk_indexes, "SMALLEST", 100)
+    expected = {index.name for index in bulk_indexes.secondary()}
+    assert "ix_events_window_start" in expected
+    committed.run("import", str(write(tmp_path / "events.ndjson", generated(500))))
+    engine = create_engine(committed.url)
+    assert expected <= {
+        index["name"]
+        for table in bulk_indexes.TABLES
+        for index in inspect(engine).get_indexes(table.name)
+    }
+    engine.dispose()
+    with committed.app() as app:
+        window = app.test_client().get("/v1/events?from=2000&to=2001&limit=500").json
+    years = [1990 + n % 35 for n in range(500)]  # as event(n) dates them; every 4th ends later
+    overlapping = [
+        n for n, year in enumerate(years) if year + (n % 4 == 0) >= 2000 and year <= 2001
+    ]
+    assert window["meta"]["total"] == len(overlapping)

@@ -18,6 +18,8 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
+import orjson
+
 from timeline_api.datafile import csv_dialect
 from timeline_api.datafile.json_items import JsonItems
 from timeline_api.datafile.problems import Problem
@@ -81,7 +83,7 @@ def _ndjson(lines: IO[bytes]) -> Iterator[Record | Problem]:
             continue
         place = f"line {number}"
         try:
-            record = json.loads(line)
+            record = _json_line(line)
         except ValueError as error:  # UnicodeDecodeError is one too
             yield Problem("", f"not valid JSON: {getattr(error, 'msg', error)}", place)
             continue
@@ -90,6 +92,15 @@ def _ndjson(lines: IO[bytes]) -> Iterator[Record | Problem]:
             continue
         [(name, item)] = record.items()
         yield Record(name, item, place, "", may_hold_nul=may_hold_nul(line))
+
+
+def _json_line(line: bytes) -> Any:
+    """orjson reads a line in a quarter of the time; what it refuses (a lone surrogate, an
+    integer beyond 64 bits, NaN) the standard library still reads or explains."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
