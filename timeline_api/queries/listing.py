@@ -8,11 +8,11 @@ more than the SQL. The records here are dicts shaped like the models (`type.slug
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, exists, select
+from sqlalchemy import BindParameter, Result, Select, bindparam, exists, select
 
 from timeline_api.models import (
     Actor,
@@ -63,23 +63,32 @@ def records(session: Any, ids: list[int], with_text: bool = False) -> list[Recor
     return [found[event_id] for event_id in ids]
 
 
-def _grouped(rows: Iterable[Any]) -> dict[int, list[Record]]:
+def _grouped(result: Result[Any]) -> dict[int, list[Record]]:
     grouped: dict[int, list[Record]] = defaultdict(list)
-    for row in rows:
-        event_id, *values = row
-        grouped[event_id].append(_shaped(row._fields[1:], values))
+    shape = _shaper(tuple(result.keys())[1:])
+    for row in result:
+        grouped[row[0]].append(shape(row[1:]))
     return grouped
 
 
-def _shaped(names: tuple[str, ...], values: list[Any]) -> Record:
-    """`actor_slug` → {"actor": {"slug": ...}}: the shape of the model's relationship."""
-    record: Record = {}
-    for name, value in zip(names, values, strict=True):
-        if name.startswith("actor_"):
-            record.setdefault("actor", {})[name.removeprefix("actor_")] = value
-        else:
-            record[name] = value
-    return record
+@cache
+def _shaper(names: tuple[str, ...]) -> Callable[[Sequence[Any]], Record]:
+    """Columns → record: `actor_slug` → {"actor": {"slug": ...}}, the shape of the model's
+    relationship. Made once per statement, as asking each row for its names is slow."""
+    nested = [
+        (n, name.removeprefix("actor_"))
+        for n, name in enumerate(names)
+        if name.startswith("actor_")
+    ]
+    plain = [(n, name) for n, name in enumerate(names) if not name.startswith("actor_")]
+
+    def shape(values: Sequence[Any]) -> Record:
+        record = {name: values[n] for n, name in plain}
+        if nested:
+            record["actor"] = {name: values[n] for n, name in nested}
+        return record
+
+    return shape
 
 
 _IDS: BindParameter[int] = bindparam("ids", expanding=True)
