@@ -108,6 +108,14 @@ class Event(Versioned, Timestamps, Digested, Base):
         # trailing columns let type, importance and per-month counts skip the table.
         live_index("ix_events_window_start", "span_class", *WINDOW_COLUMNS),
         live_index("ix_events_window_end", "span_class", "latest", "earliest", *WINDOW_TAIL),
+        # The few deleted events: a search counts its matches in the full-text index (which
+        # keeps deleted events) and takes these away, instead of looking up every match.
+        Index(
+            "ix_events_deleted",
+            "id",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

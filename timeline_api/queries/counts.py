@@ -36,6 +36,8 @@ def total(
     """
     if filters.search is not None and matches > fulltext.SOME:
         return _estimate(session, filters, dialect), False
+    if filters.search is not None and only_searched(filters):  # counted already, but for
+        return matches - fulltext.deleted_matches(session, filters.search), True  # deleted
     if filters.is_disputed is False:  # all but the disputed: two cheap counts, not a scan
         both, disputed = replace(filters, is_disputed=None), replace(filters, is_disputed=True)
         return _exact(session, both, dialect, matches) - _exact(
@@ -64,6 +66,11 @@ def _estimate(session: Session, filters: EventFilters, dialect: str) -> int:
         return 0
     others = _exact(session, unsearched, dialect, 0)
     return round(fulltext.estimate(session, filters.search, events) * others / events)
+
+
+def only_searched(filters: EventFilters) -> bool:
+    """Whether a search is all `filters` asks (sort and paging aside)."""
+    return replace(filters, search=None, sort="start", limit=50, after=None) == EventFilters()
 
 
 def by_counts_table(filters: EventFilters) -> bool:

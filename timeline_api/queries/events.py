@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from timeline_api.models import AlternativeDate, Citation, Event, EventActor, EventLink
@@ -78,10 +78,9 @@ def page(session: Session, filters: EventFilters) -> Page[Any]:
     if filters.search is not None:
         matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
     if order is RELEVANCE and filters.search is not None:
-        ranked = fulltext.by_relevance(
-            filtered(filters, dialect).with_only_columns(Event.id), filters.search, dialect
+        ids, next_key = ranked_keys(
+            session, _by_relevance(filters, dialect), filters.limit, filters.after
         )
-        ids, next_key = ranked_keys(session, ranked, filters.limit, filters.after)
         total, exact = counts.total(session, filters, dialect, None, matches)
     else:
         ids, next_key, total, exact = _walked(session, filters, dialect, order, matches)
@@ -90,6 +89,14 @@ def page(session: Session, filters: EventFilters) -> Page[Any]:
         for item in items:
             _add_snippet(item, filters.search)
     return Page(items, total, filters.limit, order.name, next_key, exact)
+
+
+def _by_relevance(filters: EventFilters, dialect: str) -> Select[Any]:
+    assert filters.search is not None
+    if dialect == "sqlite" and counts.only_searched(filters):  # no join: the index alone
+        return fulltext.ranked(filters.search)
+    statement = filtered(filters, dialect).with_only_columns(Event.id)
+    return fulltext.by_relevance(statement, filters.search, dialect)
 
 
 def _walked(

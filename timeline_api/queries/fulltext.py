@@ -72,6 +72,27 @@ def matches_up_to(session: Session, query: Query, limit: int) -> int:
     return session.scalar(select(func.count()).select_from(ids.limit(limit).subquery())) or 0
 
 
+def deleted_matches(session: Session, query: Query) -> int:
+    """How many deleted events hold every term: what `matches_up_to` counted in excess
+    (through the small index of deleted events, ix_events_deleted)."""
+    ids, id_column = _matched(query, session.get_bind().dialect.name)
+    deleted = select(Event.id).where(Event.deleted_at.is_not(None))
+    in_deleted = ids.where(id_column.in_(deleted))
+    return session.scalar(select(func.count()).select_from(in_deleted.subquery())) or 0
+
+
+def ranked(query: Query) -> Select[Any]:
+    """SQLite: the ids of the live events holding every term, best first (bm25, then id),
+    from the full-text index alone; for a search with no other filter."""
+    matched = literal_column("events_fts").op("MATCH")(query.fts5())
+    deleted = select(Event.id).where(Event.deleted_at.is_not(None))
+    return (
+        select(EVENTS_FTS.c.rowid)
+        .where(matched, EVENTS_FTS.c.rowid.not_in(deleted))
+        .order_by(EVENTS_FTS.c.rank, EVENTS_FTS.c.rowid)
+    )
+
+
 def estimate(session: Session, query: Query, events: int) -> int:
     """About how many of `events` match: counted on a slice of about SOME ids, scaled up.
 
