@@ -182,3 +182,22 @@ def test_a_search_too_common_to_count_is_estimated_and_says_so(
     counted = client.get("/v1/events?q=warrant&from=2009")
     assert counted.json["meta"]["total"] == 1
     assert counted.json["meta"]["total_is_exact"] is True
+
+
+def test_a_search_leaves_deleted_events_out_of_its_pages_and_total(
+    seeded: FlaskClient, writer: Writer
+) -> None:
+    """A search alone is counted and ranked in the full-text index, which still holds deleted
+    events: they must not show, nor count."""
+    for n in range(3):
+        body = event_body(f"zeppelin-{n}", start=f"200{n}")
+        assert writer.post("/v1/events", {**body, "title": "Zeppelin sighted"}).status_code == 201
+    assert writer.delete("/v1/events/zeppelin-1").status_code == 204
+    for sort in ("relevance", "start"):
+        found = seeded.get(f"/v1/events?q=zeppelin&sort={sort}").json
+        assert [event["id"] for event in found["data"]] == ["zeppelin-0", "zeppelin-2"], sort
+        assert found["meta"]["total"] == 2
+        assert found["meta"]["total_is_exact"] is True
+    paged = seeded.get("/v1/events?q=zeppelin&sort=relevance&limit=1").json
+    second = seeded.get(paged["links"]["next"]).json
+    assert [paged["data"][0]["id"], second["data"][0]["id"]] == ["zeppelin-0", "zeppelin-2"]
