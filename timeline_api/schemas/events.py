@@ -22,6 +22,7 @@ from timeline_api.schemas.refs import (
     ActorRoleSchema,
     CountryRefSchema,
     EventRefSchema,
+    QuoteLocation,
     SourceRefSchema,
     TagRefSchema,
     TypeRefSchema,
@@ -184,6 +185,12 @@ class AlternativeDateSchema(Documented):
             "example": "Court reports say 2022-2024.",
         },
     )
+    location = QuoteLocation(
+        metadata={
+            "description": "Where the quote lies in the source's stored document; null when "
+            "the source has none."
+        }
+    )
 
 
 class EventSchema(Documented):
@@ -290,6 +297,12 @@ class CitationSchema(Documented):
             "description": "What the citation supports.",
             "example": "Dates the court statement.",
         },
+    )
+    location = QuoteLocation(
+        metadata={
+            "description": "Where the quote lies in the source's stored document; null when "
+            "the source has none."
+        }
     )
 
 
