@@ -76,10 +76,13 @@ class EventFilterQuery(Documented):
     q = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Full-text search in title, summary and text: every word must occur "
-            '(any case, accents ignored); `"secret army"` is a phrase, `espion*` a prefix. '
-            "Other punctuation and SQL are read as plain words; AND, OR, NOT in capitals are "
-            "ignored. Each result gets a `snippet`; `sort=relevance` puts the best first.",
+            "description": "Full-text search in title, summary, text and the names of the "
+            "event's type, tags and actors (with aliases): every word must occur (any case, "
+            "accents ignored). A word finds its other English forms (`spying`: spy, spies, "
+            'spied; spy and espionage find each other); `"secret army"` is a phrase of exact '
+            "words, `espion*` a prefix as typed. Other punctuation and SQL are read as plain "
+            "words; AND, OR, NOT in capitals are ignored. Each result gets a `snippet`; "
+            "`sort=relevance` puts the best first.",
             "example": "espion*",
         },
     )
@@ -136,6 +139,25 @@ class EventQuery(EventFilterQuery):
         metadata={
             "description": "`csv` for a flat CSV with a header row (or send `Accept: text/csv`).",
             "example": "csv",
+        },
+    )
+    include = fields.String(
+        validate=validate.OneOf(["citations"]),
+        metadata={
+            "description": "With CSV: `citations` adds a column `citations_text`, each citation "
+            "on a line of its own: “quote” — publisher: title, date, address (the page, or the "
+            "stored document opened at the quote). An import ignores that column.",
+            "example": "citations",
+        },
+    )
+    rows = fields.String(
+        validate=validate.OneOf(["events", "citations"]),
+        metadata={
+            "description": "With CSV: `citations` gives one row per citation and alternative "
+            "date of the page's events instead of one per event, each with its quote and its "
+            "source's publisher, title, date, url and stored-document link (a report to check "
+            "sources; not a file to import).",
+            "example": "citations",
         },
     )
 

@@ -147,14 +147,19 @@ class QuoteLocation(fields.Nested):
         super().__init__(QuoteLocationSchema, allow_none=True, dump_only=True, **kwargs)
 
     def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
-        found = documents.passage(obj.source, obj.quote)
-        if found is None:
-            return None
-        fragment = _fragment(found.first_words)
-        if found.last_words is not None:
-            fragment += "," + _fragment(found.last_words)
-        page = url_for("sources.SourceDocument", id=obj.source.slug, _external=True)
-        return {"start": found.start, "end": found.end, "url": f"{page}#:~:text={fragment}"}
+        return located(obj.source, obj.quote)
+
+
+def located(source: Any, quote: str | None) -> dict[str, Any] | None:
+    """`quote`'s place in `source`'s served document, with a link there; None without one."""
+    found = documents.passage(source, quote)
+    if found is None:
+        return None
+    fragment = _fragment(found.first_words)
+    if found.last_words is not None:
+        fragment += "," + _fragment(found.last_words)
+    page = url_for("sources.SourceDocument", id=source.slug, _external=True)
+    return {"start": found.start, "end": found.end, "url": f"{page}#:~:text={fragment}"}
 
 
 def _fragment(words: str) -> str:
