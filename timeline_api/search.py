@@ -65,7 +65,8 @@ def search_text(*parts: str | None) -> str:
     """What an event's full-text index holds: its words, folded, then the stems that differ
     from their word (each once), one space apart."""
     found = [word for part in parts for word in words(part)]
-    stems = dict.fromkeys(s for s in map(stem, found) if s not in found)
+    unique = dict.fromkeys(found)  # in order, so that the text is the same on every run
+    stems = dict.fromkeys(s for s in map(stem, unique) if s not in unique)
     return " ".join([*found, *stems])
 
 
