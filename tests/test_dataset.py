@@ -431,3 +431,97 @@ def test_broken_file_changes_nothing_already_stored(seeded_app: Flask, seeded: F
     pointer = unknown_reference(raw)
     assert refused(seeded_app, raw) == [pointer]
     assert api_output(seeded) == before
+
+
+# --- Provenance a reader can check ------------------------------------------------------------
+
+RESEARCH_LABEL = re.compile(r"\bS[12][a-c]?\b")  # our research notes' names for the documents
+
+
+def test_no_research_label_appears_in_any_served_text(seeded: FlaskClient) -> None:
+    served = api_output(seeded)  # in full: descriptions and notes of every record
+    assert [text for text in strings(served) if RESEARCH_LABEL.search(text)] == []
+
+
+def test_no_research_label_appears_in_the_seed_file() -> None:
+    assert [text for text in strings(read_seed()) if RESEARCH_LABEL.search(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "title", "published", "ours"),
+    [
+        (
+            "aljazeera-mss-mi6-couple-2024-06-03",
+            "China charges couple with spying for UK's MI6",
+            "2024-06-03",
+            False,
+        ),
+        (
+            "ajc-ap-czech-cyberattack-2025",
+            "Czech Republic blames China for cyberattacks against its Foreign Ministry "
+            "communication network",
+            "2025-05-28",
+            False,
+        ),
+        ("taiwanplus-icefcom-bounties-2025", None, "2025-06", True),
+        ("intelnews-headline-excerpts", None, None, True),
+        ("mdr-bundestag-espionage-debate-2024", None, None, True),
+    ],
+)
+def test_a_source_gives_its_publishers_headline_or_says_the_title_is_ours(
+    seeded: FlaskClient, source: str, title: str | None, published: str | None, ours: bool
+) -> None:
+    served = detail(seeded, f"/v1/sources/{source}")
+    assert served["title_is_descriptive"] is ours
+    assert served["published"] == published
+    if title is not None:
+        assert served["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("event", "unsupported"),
+    [
+        ("cn-guangzhou-tech-company-cyberattack-alleged-2025", "20 May attack"),
+        ("tw-icefcom-denies-bounty-allegations-2025", "European statements"),
+        ("us-dod-covid-vaccine-psyop-2020-2021", "fake accounts"),
+        ("us-dod-covid-vaccine-psyop-2020-2021", "elsewhere"),
+        ("cn-mss-foreign-weather-stations-2023", "sent data abroad"),
+        ("de-dresden-afd-assistant-arrest-2024", "cash.ch"),
+    ],
+)
+def test_a_corrected_note_no_longer_claims_more_than_its_source(
+    seeded: FlaskClient, event: str, unsupported: str
+) -> None:
+    assert unsupported not in " ".join(strings(detail(seeded, f"/v1/events/{event}")))
+
+
+@pytest.mark.parametrize(
+    ("actor", "unsupported"),
+    [("nick-eftimiades", "former intelligence officer"), ("tw-nsb", "main intelligence agency")],
+)
+def test_an_actor_is_described_only_as_its_sources_describe_it(
+    seeded: FlaskClient, actor: str, unsupported: str
+) -> None:
+    assert unsupported not in detail(seeded, f"/v1/actors/{actor}")["description"]
+
+
+def test_every_quote_is_found_at_its_offsets_in_the_served_document(
+    seeded: FlaskClient, output: dict[str, Any]
+) -> None:
+    documents: dict[str, str] = {}
+    located = 0
+    for where, item in quoted_passages(output):
+        location = item["location"]
+        if item["source"]["id"] not in documents:
+            response = seeded.get(f"/v1/sources/{item['source']['id']}/document")
+            documents[item["source"]["id"]] = response.get_data(as_text=True)
+            if response.status_code == 404:
+                documents[item["source"]["id"]] = ""
+        if not documents[item["source"]["id"]]:
+            assert location is None, where
+            continue
+        body = documents[item["source"]["id"]]
+        passage = body[location["start"] : location["end"]]
+        assert normalise(passage) == normalise(item["quote"]), where
+        located += 1
+    assert located >= 40

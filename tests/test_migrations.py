@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 import timeline_api.models  # noqa: F401  (registers every table on Base.metadata)
 from tests import conftest
 from timeline_api import migrate
+from timeline_api.app import create_app
 from timeline_api.db import Base, make_engine
+from timeline_api.search import words
 
 SCHEMA = "timeline_test_migrations"
 
@@ -63,3 +65,28 @@ def test_models_and_migrations_agree_at_head(fresh_url: str, engine: Engine) -> 
         context = MigrationContext.configure(connection, opts=options)
         differences = compare_metadata(context, Base.metadata)
     assert differences == [], "models and migrations differ; add a revision for the models"
+
+
+def test_revision_0008_indexes_stored_events_by_their_labels(
+    fresh_url: str, engine: Engine
+) -> None:
+    migrate.upgrade(fresh_url)
+    conftest.seed(fresh_url)
+    migrate.downgrade(fresh_url, "0006")
+    with engine.begin() as connection:  # the index as 0006 wrote it: the event's own words
+        rows = connection.execute(text("SELECT id, title, summary, text FROM events")).all()
+        for row in rows:
+            old = " ".join(words(row.title) + words(row.summary) + words(row.text))
+            connection.execute(
+                text("UPDATE events SET search_text = :old WHERE id = :id"),
+                {"old": old, "id": row.id},
+            )
+    app = create_app({"TESTING": True, "DATABASE_URL": fresh_url})
+    try:
+        migrate.upgrade(fresh_url)
+        found = app.test_client().get("/v1/events", query_string={"q": '"espionage case"'})
+        assert [event["id"] for event in found.json["data"]] == [
+            "tw-four-soldiers-espionage-2022-2024"
+        ]
+    finally:
+        app.extensions["db_engine"].dispose()

@@ -43,6 +43,11 @@ QUERIES = [
     '"unbalanced',
     "a*",
     "NSB 64",
+    "spying",
+    "spy*",
+    '"espionage case"',
+    "military insiders",
+    "presidential office",
 ]
 
 

@@ -68,7 +68,11 @@ def events_page(filters: EventFilters) -> Any:
     page = queries.page(db.session(), filters)
     body, headers = envelope(page, queries.ORDERS)
     if as_csv:
-        csv_text = csv_format.render(db.session(), page.items)
+        if request.args.get("rows") == "citations":
+            csv_text = csv_format.render_citations(db.session(), page.items)
+        else:
+            with_citations = request.args.get("include") == "citations"
+            csv_text = csv_format.render(db.session(), page.items, with_citations)
         return Response(csv_text, mimetype="text/csv", headers={**headers, "Vary": "Accept"})
     return body, 200, {**headers, "Vary": "Accept"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import abort
+from flask import Response, abort
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.events import CSV_DOC, LIST_HEADERS, events_page
 from timeline_api.api.paging import envelope
 from timeline_api.models import Actor, EventType, Source, Tag
+from timeline_api.queries import documents
 from timeline_api.queries import lookups as queries
 from timeline_api.queries.events import EventFilters
 from timeline_api.schemas import lookups as schemas
@@ -50,6 +51,18 @@ BLUEPRINTS = (actors, sources, tags, event_types, countries)
 ACTOR_ID = path_id("actor", "icefcom")
 SOURCE_ID = path_id("source", "intelnews-taiwan-soldiers-jailed-2025")
 TAG_ID = path_id("tag", "cyber")
+DOCUMENT_DOC = {
+    "responses": {
+        200: {
+            "content": {
+                "text/plain": {
+                    "schema": {"type": "string"},
+                    "example": "Source: intelNews, “Taiwan jails soldiers …”\n…",
+                }
+            }
+        }
+    }
+}
 EVENT_TYPE_ID = path_id("event type", "court-ruling")
 
 
@@ -141,6 +154,26 @@ class SourceDetail(MethodView):
         Publisher, title, author, address and date, and how many events cite it.
         """
         return _detail(Source, id, "source")
+
+
+@sources.route("/<string:id>/document", parameters=[SOURCE_ID])
+class SourceDocument(MethodView):
+    @sources.response(200)
+    @sources.doc(**DOCUMENT_DOC)
+    def get(self, id: str) -> Any:
+        """Get a source's stored text
+
+        The document the source's quotes are checked against, as plain UTF-8 text: a note on
+        its origin, then the text exactly as stored. A citation of this source gives its
+        quote's `location`: `start` and `end` count characters (Unicode code points) from the
+        start of this body, and `url` opens it at the quote. 404 when the source has no stored
+        document (its `url` is then where to read it).
+        """
+        source = _detail(Source, id, "source")
+        text = documents.body(source)
+        if text is None:
+            abort(404, f"The source '{id}' has no stored document; its url is where to read it.")
+        return Response(text, mimetype="text/plain")
 
 
 @tags.route("")

@@ -41,6 +41,9 @@ COLUMNS = (
     "alternative_dates",
 )
 DERIVED = ("start_precision", "end_precision", "earliest", "latest", "disputed", "sources")
+# Written on request for people reading the file (`include=citations`), ignored on import:
+# each citation on a line of its own, "“quote” — publisher: title, date, address".
+READABLE = ("citations_text",)
 REQUIRED = ("id", "title", "summary", "type", "importance", "start", "citations")
 _PLAIN: tuple[str, ...] = ("id", "title", "summary", "type", "importance", "start", "end")
 _PLAIN += ("is_approximate", "date_note", "text")
@@ -52,7 +55,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def header_problem(columns: list[str]) -> str | None:
     """Why a header cannot be read, or None."""
-    unknown = [column for column in columns if column not in COLUMNS]
+    unknown = [column for column in columns if column not in COLUMNS + READABLE]
     missing = [column for column in REQUIRED if column not in columns]
     repeated = sorted({column for column in columns if columns.count(column) > 1})
     reasons = [
@@ -61,7 +64,8 @@ def header_problem(columns: list[str]) -> str | None:
         f"repeated columns: {', '.join(repeated)}" if repeated else "",
     ]
     found = "; ".join(reason for reason in reasons if reason)
-    return f"{found} (columns: {', '.join(COLUMNS)})" if found else None
+    known = ", ".join(COLUMNS + READABLE)
+    return f"{found} (columns: {known})" if found else None
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -76,7 +80,7 @@ def row_of(event: Item) -> list[str]:
         cells[name] = ";".join(event.get(name, []))
     for name in _JSON_CELLS:
         cells[name] = json.dumps(event[name], ensure_ascii=False) if event.get(name) else ""
-    return [_escape(cells[name]) for name in COLUMNS]
+    return [escape(cells[name]) for name in COLUMNS]
 
 
 def _cell(value: Any) -> str:
@@ -87,7 +91,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _escape(text: str) -> str:
+def citation_line(quote: str | None, note: str | None, source: Item) -> str:
+    """One citation as a reader follows it up: “quote” (or the note) — who, what, when, where.
+
+    `source` holds publisher, title, title_is_descriptive, published and `address` (the page,
+    or the stored document opened at the quote)."""
+    said = f"“{quote}”" if quote else (note or "")
+    title = source["title"] + (" [title ours]" if source.get("title_is_descriptive") else "")
+    where = [f"{source['publisher']}: {title}", source.get("published"), source.get("address")]
+    return said + " — " + ", ".join(part for part in where if part)
+
+
+def escape(text: str) -> str:
+    """A cell as written: one a spreadsheet would take for a formula gets a leading `'`."""
     if text.startswith(_FORMULA_STARTS) or (
         text.startswith("'") and text[1:2].startswith((*_FORMULA_STARTS, "'"))
     ):

@@ -22,12 +22,53 @@ def normalise(text: str) -> str:
 @cache
 def document_text(name: str) -> str | None:
     """The normalised text of a stored document, or None when there is no such document."""
-    resource = DOCUMENTS / name
-    if "/" in name or "\\" in name or not resource.is_file():
-        return None
-    return normalise(resource.read_text(encoding="utf-8"))
+    text = stored_text(name)
+    return None if text is None else normalise(text)
 
 
 def quote_is_verbatim(quote: str, document: str) -> bool:
     text = document_text(document)
     return text is not None and normalise(quote) in text
+
+
+@cache
+def stored_text(name: str) -> str | None:
+    """A stored document's text as received, or None when there is no such document."""
+    resource = DOCUMENTS / name
+    if "/" in name or "\\" in name or not resource.is_file():
+        return None
+    return resource.read_text(encoding="utf-8")
+
+
+def locate(quote: str, text: str) -> tuple[int, int] | None:
+    """Where `quote` first occurs in `text` as *How quotes are matched* reads both: the
+    character offsets [start, end) in `text` itself, or None when it does not occur."""
+    wanted = normalise(quote)
+    folded, origins = _normalised_with_origins(text)
+    found = folded.find(wanted) if wanted else -1
+    if found < 0:
+        return None
+    return origins[found], origins[found + len(wanted) - 1] + 1
+
+
+def _normalised_with_origins(text: str) -> tuple[str, list[int]]:
+    """`normalise(text)`, and for each of its characters the offset it comes from in `text`."""
+    dropped = [False] * len(text)
+    for match in _TIMESTAMP.finditer(text):
+        dropped[match.start() : match.end()] = [True] * (match.end() - match.start())
+    out: list[str] = []
+    origins: list[int] = []
+    space_at: int | None = None
+    for at, char in enumerate(text):
+        if dropped[at]:
+            continue
+        if char.isspace():  # U+00A0 included: str.split() folds the same characters
+            space_at = at if space_at is None else space_at
+            continue
+        if space_at is not None and out:
+            out.append(" ")
+            origins.append(space_at)
+        space_at = None
+        out.append(char)
+        origins.append(at)
+    return "".join(out), origins

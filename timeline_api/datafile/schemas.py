@@ -133,7 +133,19 @@ class SourceItemSchema(FileItemSchema):
 
     id = slug(description="Stable id.", example="intelnews-taiwan-soldiers-jailed-2025")
     publisher = _text("Who published it.", "intelNews", 200, required=True)
-    title = _text("Title.", "Taiwan jails soldiers guarding president’s office", 500, required=True)
+    title = _text(
+        "The publisher's headline, or ours when `title_is_descriptive`.",
+        "Taiwan jails soldiers guarding president’s office",
+        500,
+        required=True,
+    )
+    title_is_descriptive = fields.Boolean(
+        metadata={
+            "description": "True when the title is ours, not the publisher's (optional; "
+            "default false).",
+            "example": True,
+        }
+    )
     author = _optional("Author, if known.", "Joseph Fitsanakis", 200)
     url = fields.Url(
         allow_none=True,

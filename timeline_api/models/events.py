@@ -34,7 +34,6 @@ from timeline_api.models.common import (
 )
 from timeline_api.models.sources import Source
 from timeline_api.models.tags import Tag
-from timeline_api.search import search_text
 
 ROLES = (
     "accuser",
@@ -138,8 +137,10 @@ class Event(Versioned, Timestamps, Digested, Base):
     span_class: Mapped[int] = mapped_column(SmallInteger)  # see dates.span_class
     # Soft delete: hidden from lists, 410 on detail, restorable by an admin.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Folded words of title, summary and text; FTS5 (SQLite) or a tsvector (PostgreSQL)
-    # indexes it, kept in sync by triggers and a generated column (see revision 0002).
+    # Folded words and stems of title, summary, text and the names of the event's type, tags
+    # and actors (search.py, services.search_labels), written with the event by services.rows;
+    # FTS5 (SQLite) or a tsvector (PostgreSQL) indexes it, kept in sync by triggers and a
+    # generated column (see revision 0002).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     type: Mapped[EventType] = relationship()
@@ -189,8 +190,11 @@ class Event(Versioned, Timestamps, Digested, Base):
 @listens_for(Event, "before_insert")
 @listens_for(Event, "before_update")
 def _fill_derived(_mapper: Any, _connection: Any, event: Event) -> None:
-    """What the database derives from an event for its indexes, kept in step on every write."""
-    event.search_text = search_text(event.title, event.summary, event.text)
+    """What the database derives from an event for its indexes, kept in step on every write.
+
+    `search_text` is not among them: it needs the event's labels, and every write of an
+    event's words goes through services.rows, which fills it; the ORM only hides and restores.
+    """
     event.span_class = span_class(event.earliest, event.latest)
 
 

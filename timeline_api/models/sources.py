@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeline_api.db import Base
@@ -24,6 +24,9 @@ class Source(Versioned, Timestamps, Digested, Base):
     slug: Mapped[str] = slug_column()
     publisher: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
+    # True when the title is ours (the page has no headline, or it was not seen): a reader must
+    # not take it for the publisher's words.
+    title_is_descriptive: Mapped[bool] = mapped_column(default=False, server_default=false())
     author: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(2000))
     published: Mapped[str | None] = mapped_column(String(10))  # a partial date, as entered

@@ -115,8 +115,14 @@ def _walked(
 
 
 def _add_snippet(item: dict[str, Any], query: Query) -> None:
-    """Where the words were found: not a column, for this response only."""
-    item["snippet"] = snippet(query, (item["title"], item["summary"], item["text"]))
+    """Where the words were found: not a column, for this response only. An event found by
+    its labels alone (services.search_labels) shows the type, tag or actor name that matched."""
+    labels = [
+        item["type"]["name"],
+        *(tag["name"] for tag in item["tags"]),
+        *(role["actor"]["name"] for role in item["actors"]),
+    ]
+    item["snippet"] = snippet(query, (item["title"], item["summary"], item["text"], *labels))
 
 
 def detail(session: Session, slug: str) -> Event | None:

@@ -80,8 +80,14 @@ def _named(model: Any) -> Any:
 def _sources(session: Session, ids: Sequence[Any]) -> dict[Any, Item]:
     columns = ("publisher", "title", "author", "url", "published", "document", "description")
     statement = select(Source.id, Source.slug, *(getattr(Source, name) for name in columns))
+    statement = statement.add_columns(Source.title_is_descriptive)
     return {
-        row.id: {"id": row.slug, **{name: getattr(row, name) for name in columns}}
+        row.id: {
+            "id": row.slug,
+            **{name: getattr(row, name) for name in columns},
+            # Left out when false, as files leave it out: digests of older records still hold.
+            "title_is_descriptive": True if row.title_is_descriptive else None,
+        }
         for row in _rows(session, statement.where(Source.id.in_(ids)))
     }
 

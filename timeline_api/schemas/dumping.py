@@ -3,9 +3,9 @@
 marshmallow spends about 40 µs per event of a list (a dozen calls per field), more than the
 SQL of the page should cost. `compile_dumper` reads a schema's fields once and returns a
 function giving exactly what `Schema.dump` gives: same keys, order, missing keys skipped, None
-kept. Fields it has no fast step for (custom `_serialize`, Pluck, Dict, formats) are dumped by
-the field itself, and a schema with dump hooks entirely by marshmallow, so the schemas remain
-the one definition of every response.
+kept. Fields it has no fast step for (custom `_serialize` or `get_value`, Pluck, Dict,
+formats) are dumped by the field itself, and a schema with dump hooks entirely by marshmallow,
+so the schemas remain the one definition of every response.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def _one(schema: Schema) -> Dumper:
         key = field.data_key or name
         order.append(key)
         convert = _converter(field)
-        if convert is None or field.dump_default is not missing:
+        own_value = type(field).get_value is not fields.Field.get_value  # computed, not read
+        if convert is None or field.dump_default is not missing or own_value:
             slow.append((key, name, field))
         else:
             first, *rest = (field.attribute or name).split(".")

@@ -22,6 +22,7 @@ from timeline_api.schemas.refs import (
     ActorRoleSchema,
     CountryRefSchema,
     EventRefSchema,
+    QuoteLocation,
     SourceRefSchema,
     TagRefSchema,
     TypeRefSchema,
@@ -75,10 +76,13 @@ class EventFilterQuery(Documented):
     q = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Full-text search in title, summary and text: every word must occur "
-            '(any case, accents ignored); `"secret army"` is a phrase, `espion*` a prefix. '
-            "Other punctuation and SQL are read as plain words; AND, OR, NOT in capitals are "
-            "ignored. Each result gets a `snippet`; `sort=relevance` puts the best first.",
+            "description": "Full-text search in title, summary, text and the names of the "
+            "event's type, tags and actors (with aliases): every word must occur (any case, "
+            "accents ignored). A word finds its other English forms (`spying`: spy, spies, "
+            'spied; spy and espionage find each other); `"secret army"` is a phrase of exact '
+            "words, `espion*` a prefix as typed. Other punctuation and SQL are read as plain "
+            "words; AND, OR, NOT in capitals are ignored. Each result gets a `snippet`; "
+            "`sort=relevance` puts the best first.",
             "example": "espion*",
         },
     )
@@ -137,6 +141,25 @@ class EventQuery(EventFilterQuery):
             "example": "csv",
         },
     )
+    include = fields.String(
+        validate=validate.OneOf(["citations"]),
+        metadata={
+            "description": "With CSV: `citations` adds a column `citations_text`, each citation "
+            "on a line of its own: “quote” — publisher: title, date, address (the page, or the "
+            "stored document opened at the quote). An import ignores that column.",
+            "example": "citations",
+        },
+    )
+    rows = fields.String(
+        validate=validate.OneOf(["events", "citations"]),
+        metadata={
+            "description": "With CSV: `citations` gives one row per citation and alternative "
+            "date of the page's events instead of one per event, each with its quote and its "
+            "source's publisher, title, date, url and stored-document link (a report to check "
+            "sources; not a file to import).",
+            "example": "citations",
+        },
+    )
 
     @validates_schema
     def _searched(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -183,6 +206,12 @@ class AlternativeDateSchema(Documented):
             "description": "Why we did not keep it.",
             "example": "Court reports say 2022-2024.",
         },
+    )
+    location = QuoteLocation(
+        metadata={
+            "description": "Where the quote lies in the source's stored document; null when "
+            "the source has none."
+        }
     )
 
 
@@ -290,6 +319,12 @@ class CitationSchema(Documented):
             "description": "What the citation supports.",
             "example": "Dates the court statement.",
         },
+    )
+    location = QuoteLocation(
+        metadata={
+            "description": "Where the quote lies in the source's stored document; null when "
+            "the source has none."
+        }
     )
 
 

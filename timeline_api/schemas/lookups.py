@@ -134,8 +134,15 @@ class SourceSchema(Documented):
     publisher = fields.String(metadata={"description": "Who published it.", "example": "intelNews"})
     title = fields.String(
         metadata={
-            "description": "Title.",
+            "description": "The publisher's headline, unless `title_is_descriptive`.",
             "example": "Taiwan jails soldiers guarding president’s office for spying for China",
+        }
+    )
+    title_is_descriptive = fields.Boolean(
+        metadata={
+            "description": "True when the title is ours (the page has no headline, or it was "
+            "not seen), not the publisher's.",
+            "example": False,
         }
     )
     author = fields.String(

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import quote
+
+from flask import url_for
 from marshmallow import fields
 
+from timeline_api.queries import documents
 from timeline_api.schemas.common import Documented
 
 
@@ -72,8 +77,15 @@ class SourceRefSchema(Documented):
     publisher = fields.String(metadata={"description": "Who published it.", "example": "intelNews"})
     title = fields.String(
         metadata={
-            "description": "Title.",
+            "description": "The publisher's headline, unless `title_is_descriptive`.",
             "example": "Taiwan jails soldiers guarding president’s office for spying for China",
+        }
+    )
+    title_is_descriptive = fields.Boolean(
+        metadata={
+            "description": "True when the title is ours (the page has no headline, or it was "
+            "not seen), not the publisher's.",
+            "example": False,
         }
     )
     author = fields.String(
@@ -103,3 +115,53 @@ class EventRefSchema(Documented):
     end = fields.String(
         allow_none=True, metadata={"description": "End, as entered.", "example": "2024"}
     )
+
+
+class QuoteLocationSchema(Documented):
+    """Where a quote lies in its source's stored document (GET /v1/sources/{id}/document)."""
+
+    start = fields.Integer(
+        metadata={
+            "description": "Offset of the quote's first character in the document's body, in "
+            "characters (Unicode code points).",
+            "example": 1243,
+        }
+    )
+    end = fields.Integer(
+        metadata={"description": "Offset just after its last character.", "example": 1398}
+    )
+    url = fields.String(
+        metadata={
+            "description": "The document, opened and highlighted at the quote by browsers that "
+            "support text fragments (`#:~:text=`).",
+            "example": "http://127.0.0.1:8000/v1/sources/intelnews-taiwan-soldiers-jailed-2025/"
+            "document#:~:text=At%20the%20conclusion%20of,national%20security%20law.",
+        }
+    )
+
+
+class QuoteLocation(fields.Nested):
+    """A record's quote located in its source's document; null when the source has none."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(QuoteLocationSchema, allow_none=True, dump_only=True, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return located(obj.source, obj.quote)
+
+
+def located(source: Any, quote: str | None) -> dict[str, Any] | None:
+    """`quote`'s place in `source`'s served document, with a link there; None without one."""
+    found = documents.passage(source, quote)
+    if found is None:
+        return None
+    fragment = _fragment(found.first_words)
+    if found.last_words is not None:
+        fragment += "," + _fragment(found.last_words)
+    page = url_for("sources.SourceDocument", id=source.slug, _external=True)
+    return {"start": found.start, "end": found.end, "url": f"{page}#:~:text={fragment}"}
+
+
+def _fragment(words: str) -> str:
+    """Text for a text directive: percent-encoded, `-` `,` `&` included (they are syntax)."""
+    return quote(words, safe="").replace("-", "%2D")

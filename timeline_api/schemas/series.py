@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from timeline_api.schemas.common import Documented
 from timeline_api.schemas.fields import Quantity
-from timeline_api.schemas.refs import SourceRefSchema
+from timeline_api.schemas.refs import QuoteLocation, SourceRefSchema
 
 
 class PointSchema(Documented):
@@ -35,6 +35,12 @@ class PointSchema(Documented):
         },
     )
     note = fields.String(allow_none=True, metadata={"description": "Caveats.", "example": None})
+    location = QuoteLocation(
+        metadata={
+            "description": "Where the quote lies in the source's stored document; null when "
+            "the source has none."
+        }
+    )
 
 
 class SeriesSchema(Documented):

@@ -24,7 +24,7 @@ from timeline_api.datafile import SCHEMAS, Item, key_field
 from timeline_api.datafile.fastload import dump
 from timeline_api.models.common import UTCDateTime
 from timeline_api.queries import stored
-from timeline_api.services import rows
+from timeline_api.services import rows, search_labels
 from timeline_api.services.executemany import Inserts
 
 _CHUNK = 900  # keys per IN list: below SQLite's oldest limit of 999 bound variables
@@ -84,6 +84,7 @@ class Ids:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._known: dict[str, dict[str, int]] = {name: {} for name in SCHEMAS}
+        self._labels: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def __call__(self, name: str, key: str) -> int:
         known = self._known[name]
@@ -100,6 +101,19 @@ class Ids:
 
     def learn(self, name: str, pairs: Iterable[tuple[str, int]]) -> None:
         self._known[name].update(pairs)
+
+    def labels(self, name: str, key: str) -> tuple[str, ...]:
+        found = self._labels.get((name, key))
+        if found is None:
+            if len(self._labels) > _REMEMBERED:
+                self._labels.clear()
+            found = search_labels.names(self._session.connection(), name, key)
+            self._labels[name, key] = found
+        return found
+
+    def forget_labels(self) -> None:
+        """Names changed: ask the database again."""
+        self._labels.clear()
 
 
 def _chunks(keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -161,6 +175,9 @@ class Writer:
         self._update(name, [items[n] for n in changed], found, versions)
         written = [(ids[keys[n]], items[n].item) for n in (*new, *changed)]
         self._children(name, written, replacing=[ids[keys[n]] for n in changed])
+        if name in search_labels.REFERRING and changed:
+            changed_ids = [found[keys[n]].id for n in changed]
+            self._relabel(name, [items[n].item for n in changed], before, changed_ids)
         for n in new:
             self._revise(name, keys[n], action or "create", None, items[n].text)
         for n, previous in zip(changed, before, strict=True):
@@ -262,6 +279,20 @@ class Writer:
             self._links += [(id, to, kind) for id, item in records for to, kind in rows.links(item)]
             if len(self._links) >= 10 * _CHUNK:
                 self.link(final=False)
+
+    def _relabel(self, name: str, items: list[Item], before: list[str], ids: list[Any]) -> None:
+        """Index again the events of the records whose names changed (services.search_labels)."""
+        renamed = [
+            id
+            for item, text, id in zip(items, before, ids, strict=True)
+            if search_labels.item_names(name, item)
+            != search_labels.item_names(name, json.loads(text))
+        ]
+        if renamed:
+            self.ids.forget_labels()
+            connection = self.session.connection()
+            events = search_labels.events_naming(connection, name, renamed)
+            search_labels.reindex(connection, events)
 
     def link(self, final: bool = True) -> None:
         """Write the links whose target exists by now; with `final`, all of them."""

@@ -34,7 +34,7 @@ from timeline_api.models import (
     event_countries,
     event_tags,
 )
-from timeline_api.search import search_text
+from timeline_api.services.search_labels import event_search_text
 
 Item = dict[str, Any]
 Row = dict[str, Any]
@@ -45,6 +45,9 @@ class Ids(Protocol):
 
     def __call__(self, name: str, key: str) -> int:
         """The id of the record of list `name` with public id `key`."""
+
+    def labels(self, name: str, key: str) -> tuple[str, ...]:
+        """The names a type, tag or actor labels its events with (services.search_labels)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def _source(item: Item, _ids: Ids) -> Row:
         "slug": item["id"],
         "publisher": item["publisher"],
         "title": item["title"],
+        "title_is_descriptive": bool(item.get("title_is_descriptive")),
         "author": item.get("author"),
         "url": item.get("url"),
         "published": published,
@@ -132,8 +136,20 @@ def _event(item: Item, ids: Ids) -> Row:
         "latest": span.last,
         # What the model's insert hook derives for the indexes (models/events.py).
         "span_class": span_class(span.first, span.last),
-        "search_text": search_text(item["title"], item["summary"], item.get("text")),
+        "search_text": event_search_text(
+            item["title"], item["summary"], item.get("text"), _event_labels(item, ids)
+        ),
     }
+
+
+def _event_labels(item: Item, ids: Ids) -> list[str]:
+    """Type name, tag names, then actor names and aliases: as search_labels reads them back."""
+    found = [*ids.labels("event_types", item["type"])]
+    for tag in item.get("tags", ()):
+        found += ids.labels("tags", tag)
+    for role in item.get("actors", ()):
+        found += ids.labels("actors", role["actor"])
+    return found
 
 
 def _quoted(quoted: Item, ids: Ids) -> Row:
