@@ -6,7 +6,7 @@ it (stems, and the names of the event's type, tags and actors: see services.sear
 the full-text indexes follow it (SQLite's update trigger, PostgreSQL's generated column).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-04 17:30:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from timeline_api.services import search_labels
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
