@@ -26,7 +26,7 @@ from tests.editing import (
     committed_urls,
     history,
 )
-from timeline_api.services import bulk_indexes
+from timeline_api.services import bulk_indexes, imports
 
 EVENTS = 3000
 TYPES, ACTORS, TAGS, SOURCES = 5, 40, 12, 30
@@ -342,3 +342,24 @@ def test_a_load_larger_than_the_database_leaves_every_index_in_place(
         n for n, year in enumerate(years) if year + (n % 4 == 0) >= 2000 and year <= 2001
     ]
     assert window["meta"]["total"] == len(overlapping)
+
+
+def test_a_large_import_leaves_fresh_planner_statistics(
+    committed: Committed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a large import the read path's plans rest on statistics of the new rows (and on
+    PostgreSQL, on a vacuumed table whose index-only scans skip the heap)."""
+    monkeypatch.setattr(imports, "FRESH_STATISTICS", 100)
+    committed.run("import", str(write(tmp_path / "events.ndjson", generated(500))))
+    engine = create_engine(committed.url)
+    with engine.connect() as connection:
+        if committed.backend == "sqlite":
+            analysed = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'events'"
+        else:
+            analysed = (
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'events' "
+                "AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL "
+                "AND schemaname = current_schema()"
+            )
+        assert connection.execute(text(analysed)).scalar_one() >= 1
+    engine.dispose()

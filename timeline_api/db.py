@@ -45,11 +45,14 @@ def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) 
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise ConfigError("DATABASE_URL must be sqlite:///... or postgresql+psycopg://...")
-    # Keep any libpq options the URL carries (a search_path, say) and add the timeout.
+    # Keep any libpq options the URL carries (a search_path, say) and add the timeout. No
+    # parallel workers: every request reads a few index ranges, and under concurrent requests
+    # starting workers costs more than it saves on a server of a few cores.
     given = parsed.query.get("options", "")
+    settings = f"-c statement_timeout={statement_timeout_ms} -c max_parallel_workers_per_gather=0"
     options: dict[str, Any] = {
         "connect_timeout": 5,
-        "options": f"{given} -c statement_timeout={statement_timeout_ms}".strip(),
+        "options": f"{given} {settings}".strip(),
     }
     return create_engine(
         parsed,
