@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "seed" / "documents"
+MAX_NAME = 100  # file systems refuse names over 255 bytes; ours are about 25 characters
 _TIMESTAMP = re.compile(r"(?m)^[0-9]{2}:[0-9]{2}")  # ASCII digits: \d would take any script's
 
 
@@ -22,10 +23,12 @@ def normalise(text: str) -> str:
 @cache
 def document_text(name: str) -> str | None:
     """The normalised text of a stored document, or None when there is no such document."""
-    resource = DOCUMENTS / name
-    if "/" in name or "\\" in name or not resource.is_file():
+    if "/" in name or "\\" in name or "\x00" in name or len(name) > MAX_NAME:
         return None
-    return normalise(resource.read_text(encoding="utf-8"))
+    try:
+        return normalise((DOCUMENTS / name).read_text(encoding="utf-8"))
+    except OSError:  # none by that name (or one the file system cannot even look up)
+        return None
 
 
 def quote_is_verbatim(quote: str, document: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
 
+from timeline_api.datafile.documents import MAX_NAME
 from timeline_api.models.actors import ACTOR_KINDS
 from timeline_api.models.events import LINK_KINDS, ROLES
 from timeline_api.schemas.common import Documented
@@ -146,7 +147,10 @@ class SourceItemSchema(FileItemSchema):
     published = _date("Publication date, as precise as known.", "2025-03-31", allow_none=True)
     document = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^[\w.-]+\.txt$", error="must be a .txt name"),
+        validate=(
+            validate.Length(max=MAX_NAME),
+            validate.Regexp(r"^[\w.-]+\.txt$", error="must be a .txt name"),
+        ),
         metadata={
             "description": "The stored document its quotes must occur in, word for word.",
             "example": "002_e20ddba488680f31.txt",

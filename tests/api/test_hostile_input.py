@@ -1,0 +1,153 @@
+"""Hostile or absurd input (issue 12): every case is a 4xx problem naming what is wrong, never a
+500, and nothing is written."""
+
+# Fixtures come from tests.editing by name: imported, then shadowed by test parameters.
+# ruff: noqa: F401, F811
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.editing import (
+    EVENT,
+    MEDIA,
+    Tokens,
+    Writer,
+    admin,
+    app_rows,
+    empty_tokens,
+    event_body,
+    importer,
+    small_app,
+    tokens,
+    writer,
+)
+
+
+def assert_problem(response: TestResponse, status: int, **named: str) -> None:
+    """A problem answer with `status`; `named` (parameter=..., pointer=...) is its first error."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == status
+    assert response.json["detail"]
+    if named:
+        [(member, value)] = named.items()
+        assert response.json["errors"][0][member] == value, response.json
+
+
+def post_raw(writer: Writer, path: str, text: str, media: str = "application/json") -> Any:
+    return writer.client.post(
+        path, data=text.encode("utf-8", "surrogatepass"), content_type=media, headers=writer.auth
+    )
+
+
+# --- The changes feed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "99999999999999999999",  # past BIGINT
+        "0001-01-01T00:00:00+14:00",  # year 0 in UTC
+        "9999-12-31T23:59:59-14:00",  # year 10000 in UTC
+    ],
+)
+def test_a_since_no_database_can_compare_is_a_400_naming_it(
+    client: FlaskClient, since: str
+) -> None:
+    assert_problem(client.get("/v1/changes", query_string={"since": since}), 400, parameter="since")
+
+
+def test_the_largest_change_id_is_still_a_change_id(client: FlaskClient) -> None:
+    response = client.get("/v1/changes", query_string={"since": str(2**63 - 1)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json["data"] == []
+
+
+def test_a_cursor_nested_too_deeply_is_a_400_naming_it(client: FlaskClient) -> None:
+    cursor = base64.urlsafe_b64encode(b"[" * 100_000).decode().rstrip("=")
+    response = client.get("/v1/changes", query_string={"cursor": cursor})
+    assert_problem(response, 400, parameter="cursor")
+
+
+def test_restoring_a_revision_past_the_largest_id_is_a_404(admin: Writer) -> None:
+    response = admin.restore(f"/v1/events/{EVENT}", 2**63)
+    assert_problem(response, 404)
+
+
+# --- Bodies of the write endpoints -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "pointer"),
+    [
+        ({"links": [{"to": "x", "kind": {}}]}, "/links/0/kind"),
+        ({"actors": [{"actor": "china", "role": []}]}, "/actors/0/role"),
+        ({"links": [{"to": ["a"], "kind": "follows"}]}, "/links/0/to"),
+    ],
+)
+def test_a_member_of_the_wrong_shape_is_a_422_pointing_at_it(
+    seeded: FlaskClient, writer: Writer, fields: dict[str, Any], pointer: str
+) -> None:
+    response = writer.post("/v1/events", event_body("odd-shapes", **fields))
+    assert_problem(response, 422, pointer=pointer)
+    assert seeded.get("/v1/events/odd-shapes").status_code == 404
+
+
+def test_a_lone_surrogate_is_a_422_pointing_at_it(seeded: FlaskClient, writer: Writer) -> None:
+    body = json.dumps(event_body("surrogate", title="a\ud800b"))  # escaped: "a\\ud800b"
+    assert "\\ud800" in body
+    assert_problem(post_raw(writer, "/v1/events", body), 422, pointer="/title")
+    assert seeded.get("/v1/events/surrogate").status_code == 404
+
+
+def test_a_surrogate_pair_is_one_character_and_stored(seeded: FlaskClient, writer: Writer) -> None:
+    body = json.dumps(event_body("pair", title="Cipher \U0001f510"))  # "\\ud83d\\udd10"
+    assert "\\ud83d\\udd10" in body
+    assert post_raw(writer, "/v1/events", body).status_code == 201
+    assert seeded.get("/v1/events/pair").json["title"] == "Cipher \U0001f510"
+
+
+def test_json_nested_too_deeply_is_a_400(seeded: FlaskClient, writer: Writer) -> None:
+    body = '{"id": "deep", "title": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = post_raw(writer, "/v1/events", body)
+    assert_problem(response, 400)
+    assert "nested too deeply" in response.json["detail"]
+
+
+def test_a_document_name_too_long_for_a_file_system_is_a_422(
+    seeded: FlaskClient, writer: Writer
+) -> None:
+    body = {"id": "long-name", "publisher": "P", "title": "T", "document": "a" * 300 + ".txt"}
+    assert_problem(writer.post("/v1/sources", body), 422, pointer="/document")
+    assert seeded.get("/v1/sources/long-name").status_code == 404
+
+
+# --- Files given to /v1/import ---------------------------------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+HOSTILE_FILES = [
+    pytest.param("json", '{"tags": [{"id": "t", "name": ' + DEEP + "}]}", id="json-deep"),
+    pytest.param("ndjson", '{"tags": {"id": "t", "name": ' + DEEP + "}}\n", id="ndjson-deep"),
+    pytest.param("yaml", "tags:\n- id: t\n  name: " + DEEP + "\n", id="yaml-deep"),
+    pytest.param("json", '{"tags": [{"id": "t", "name": "a\\ud800"}]}', id="json-surrogate"),
+    pytest.param("ndjson", '{"tags": {"id": "t", "name": "a\\udfff"}}\n', id="ndjson-surrogate"),
+    pytest.param("yaml", 'tags:\n- id: t\n  name: "a\\ud800"\n', id="yaml-surrogate"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "text"), HOSTILE_FILES)
+def test_a_hostile_file_is_refused_whole_and_nothing_is_written(
+    small_app: Flask, importer: Writer, fmt: str, text: str
+) -> None:
+    before = app_rows(small_app)
+    response = post_raw(importer, "/v1/import", text, MEDIA[fmt])
+    assert_problem(response, 422)
+    assert app_rows(small_app) == before
