@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,9 +24,13 @@ from tests.editing import (
     Writer,
     admin,
     app_rows,
+    app_with,
+    bearer,
     empty_tokens,
     event_body,
     importer,
+    make_token,
+    serving,
     small_app,
     tokens,
     writer,
@@ -151,3 +157,71 @@ def test_a_hostile_file_is_refused_whole_and_nothing_is_written(
     response = post_raw(importer, "/v1/import", text, MEDIA[fmt])
     assert_problem(response, 422)
     assert app_rows(small_app) == before
+
+
+# --- Bodies over MAX_CONTENT_LENGTH, sized or chunked ----------------------------------------
+
+LIMIT = 1000
+
+
+def send_chunked(port: int, path: str, data: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+    """POST `data` in chunks of 100 bytes with no Content-Length, as a streaming client does."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        chunks = (data[start : start + 100] for start in range(0, len(data), 100))
+        connection.request("POST", path, body=chunks, headers=headers, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def tags_file(count: int) -> bytes:
+    """NDJSON: cut anywhere between lines, it would still be a valid file of fewer tags."""
+    tags = ({"tags": {"id": f"tag-{n}", "name": f"Tag number {n}"}} for n in range(count))
+    return "".join(json.dumps(tag) + "\n" for tag in tags).encode()
+
+
+@pytest.mark.parametrize(("count", "status"), [(40, 413), (10, 200)])
+def test_a_chunked_import_over_the_limit_is_413_and_writes_nothing(
+    app_with: Callable[..., Flask], count: int, status: int
+) -> None:
+    limited = app_with("empty", MAX_CONTENT_LENGTH=LIMIT)
+    token = make_token(limited, "chief", "admin")
+    data = tags_file(count)
+    assert (len(data) > LIMIT) is (status == 413)
+    before = app_rows(limited)
+    with serving(limited) as port:
+        headers = {**bearer(token), "Content-Type": MEDIA["ndjson"]}
+        got, body = send_chunked(port, "/v1/import", data, headers)
+    assert got == status, body
+    if status == 413:
+        assert body["status"] == 413
+        assert f"{LIMIT:,} bytes" in body["detail"]
+        assert app_rows(limited) == before
+    else:
+        assert body["created"] == {"tags": count}
+
+
+def test_a_chunked_body_of_exactly_the_limit_is_read(app_with: Callable[..., Flask]) -> None:
+    data = tags_file(5)
+    limited = app_with("empty", MAX_CONTENT_LENGTH=len(data))
+    token = make_token(limited, "chief", "admin")
+    with serving(limited) as port:
+        headers = {**bearer(token), "Content-Type": MEDIA["ndjson"]}
+        got, body = send_chunked(port, "/v1/import", data, headers)
+    assert got == 200, body
+    assert body["created"] == {"tags": 5}
+
+
+def test_a_chunked_record_over_the_limit_is_413_and_not_stored(
+    app_with: Callable[..., Flask],
+) -> None:
+    limited = app_with("empty", MAX_CONTENT_LENGTH=LIMIT)
+    token = make_token(limited, "desk", "write")
+    data = json.dumps({"id": "long", "name": "Long", "description": "x" * LIMIT}).encode()
+    with serving(limited) as port:
+        headers = {**bearer(token), "Content-Type": "application/json"}
+        got, body = send_chunked(port, "/v1/tags", data, headers)
+    assert got == 413, body
+    assert limited.test_client().get("/v1/tags/long").status_code == 404

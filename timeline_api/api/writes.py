@@ -16,6 +16,7 @@ from flask.views import MethodView
 from marshmallow import Schema
 
 from timeline_api import db
+from timeline_api.api import bodies
 from timeline_api.api.auth import SECURITY, author, requires
 from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.errors import ProblemException
@@ -86,7 +87,7 @@ def _body() -> dict[str, Any]:
     if request.mimetype not in BODY_TYPES:
         abort(415, "Send the body as application/json.")
     try:
-        body = json.loads(request.get_data(cache=True))
+        body = json.loads(bodies.read())
     except ValueError as error:  # UnicodeDecodeError is one too
         abort(400, f"The body is not valid JSON: {getattr(error, 'msg', error)}.")
     except RecursionError:  # the decoder recurses per level: no record is nested that deep
