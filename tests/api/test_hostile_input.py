@@ -136,6 +136,92 @@ def test_a_document_name_too_long_for_a_file_system_is_a_422(
     assert seeded.get("/v1/sources/long-name").status_code == 404
 
 
+# --- Limits on every string and list (documented as maxLength / maxItems) -------------------
+
+ACTOR = {"id": "an-actor", "name": "An actor", "kind": "agency"}
+SOURCE = {"id": "a-source", "publisher": "P", "title": "T"}
+TAG = {"id": "a-tag", "name": "A tag"}
+CITED = {"source": "focustaiwan-icefcom-bounty-2025-06-05", "note": "n"}
+SERIES = {"id": "a-series", "title": "T", "unit": "people"}
+POINT = {"source": "focustaiwan-icefcom-bounty-2025-06-05", "note": "n", "value": 1}
+OVER_THE_LIMITS = [
+    ("/v1/events", event_body("big", text="x" * 20_001), "/text"),
+    ("/v1/events", event_body("big", summary="x" * 2_001), "/summary"),
+    ("/v1/events", event_body("big", date_note="x" * 1_001), "/date_note"),
+    ("/v1/events", event_body("big", tags=["cyber"] * 101), "/tags"),
+    ("/v1/events", event_body("big", citations=[CITED] * 101), "/citations"),
+    (
+        "/v1/events",
+        event_body("big", citations=[{**CITED, "note": "x" * 1_001}]),
+        "/citations/0/note",
+    ),
+    (
+        "/v1/events",
+        event_body("big", citations=[{**CITED, "quote": "x" * 2_001}]),
+        "/citations/0/quote",
+    ),
+    ("/v1/actors", {**ACTOR, "aliases": [f"alias {n}" for n in range(101)]}, "/aliases"),
+    ("/v1/actors", {**ACTOR, "description": "x" * 2_001}, "/description"),
+    ("/v1/sources", {**SOURCE, "description": "x" * 2_001}, "/description"),
+    ("/v1/tags", {**TAG, "description": "x" * 2_001}, "/description"),
+    (
+        "/v1/series",
+        {
+            **SERIES,
+            "points": [
+                {**POINT, "period": f"{1000 + n // 12}-{n % 12 + 1:02}"} for n in range(10_001)
+            ],
+        },
+        "/points",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "pointer"), OVER_THE_LIMITS)
+def test_a_string_or_list_over_its_limit_is_a_422_naming_it(
+    seeded: FlaskClient, writer: Writer, path: str, body: dict[str, Any], pointer: str
+) -> None:
+    response = writer.post(path, body)
+    assert_problem(response, 422, pointer=pointer)
+    assert seeded.get(f"{path}/{body['id']}").status_code == 404
+
+
+def test_the_limits_are_in_the_openapi_document(seeded: FlaskClient) -> None:
+    schemas = seeded.get("/openapi.json").json["components"]["schemas"]
+    event = schemas["EventItem"]["properties"]
+    assert event["text"]["maxLength"] == 20_000
+    assert event["tags"]["maxItems"] == 100
+    assert schemas["ActorItem"]["properties"]["aliases"]["maxItems"] == 100
+
+
+def test_a_text_at_its_limit_is_stored_and_found_with_a_snippet(
+    seeded: FlaskClient, writer: Writer
+) -> None:
+    text = "filler " * 2_850 + "zanzibarite"
+    assert len(text) <= 20_000
+    assert writer.post("/v1/events", event_body("long-text", text=text)).status_code == 201
+    found = seeded.get("/v1/events", query_string={"q": "zanzibarite"})
+    assert [item["id"] for item in found.json["data"]] == ["long-text"]
+    assert "<mark>zanzibarite</mark>" in found.json["data"][0]["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "pointer"),
+    [
+        ("/v1/tags", {"id": "cyber\n", "name": "Cyber again"}, "/id"),
+        ("/v1/events", event_body("new-event\n"), "/id"),
+        ("/v1/events", event_body("tagged", tags=["cyber\n"]), "/tags/0"),
+        ("/v1/actors", {**ACTOR, "country": "TW\n"}, "/country"),
+    ],
+)
+def test_an_id_ending_in_a_newline_is_a_422(
+    seeded: FlaskClient, writer: Writer, path: str, body: dict[str, Any], pointer: str
+) -> None:
+    before = seeded.get(path, query_string={"limit": 500}).json["meta"]
+    assert_problem(writer.post(path, body), 422, pointer=pointer)
+    assert seeded.get(path, query_string={"limit": 500}).json["meta"] == before
+
+
 # --- Files given to /v1/import ---------------------------------------------------------------
 
 DEEP = "[" * 100_000 + "]" * 100_000
