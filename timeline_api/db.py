@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from timeline_api.config import ConfigError
+
+log = logging.getLogger(__name__)
 
 # Named constraints keep Alembic revisions identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -88,5 +91,13 @@ def session() -> Session:
 
 def _close_session(_error: BaseException | None) -> None:
     opened = g.pop("db_session", None)
-    if opened is not None:
+    if opened is None:
+        return
+    try:
         opened.close()
+    except DBAPIError as error:
+        # The connection was lost after the answer was made (PostgreSQL restarted, a backend
+        # terminated): closing rolls back on it and fails. The answer stands; the pool drops
+        # the connection. Raised here, it would reach gunicorn as a crash of the request.
+        log.warning("database connection lost while closing the session: %s", error.orig)
+        opened.invalidate()
