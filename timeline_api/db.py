@@ -34,6 +34,10 @@ class Base(DeclarativeBase):
 def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) -> Engine:
     """An engine for `url` that enforces foreign keys (SQLite) and a statement timeout.
 
+    On SQLite the timeout bounds the wait for another writer's lock instead: well under
+    gunicorn's 30 s worker timeout, so a write during a long import is told 503 (errors.py)
+    rather than left without an answer.
+
     A gunicorn worker serves as many requests at once as it has threads (4 by default), which
     pool_size + overflow must cover; workers x (pool_size + overflow) must stay under
     PostgreSQL's max_connections.
@@ -43,7 +47,7 @@ def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) 
     except ArgumentError:
         raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}.") from None
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": statement_timeout_ms / 1000})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if parsed.get_backend_name() != "postgresql":

@@ -1,6 +1,7 @@
 """Database faults: a PostgreSQL connection lost during a query, a commit or the session's close
 is a 503 with Retry-After (or, once the answer is made, the answer), and the next request is
-served on a fresh connection. The app's own backend is terminated with pg_terminate_backend."""
+served on a fresh connection. The app's own backend is terminated with pg_terminate_backend.
+On SQLite, a write waiting for another writer's lock gives up well before gunicorn would."""
 
 # Fixtures come from tests.editing by name: imported, then shadowed by test parameters.
 # ruff: noqa: F401, F811
@@ -8,6 +9,8 @@ served on a fresh connection. The app's own backend is terminated with pg_termin
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -97,6 +100,34 @@ def test_a_connection_lost_at_commit_is_a_503_and_nothing_is_written(
         assert killed
         assert_unavailable(response)
         assert client.get("/v1/tags/green").status_code == 404
+        created = client.post(
+            "/v1/tags", json={"id": "green", "name": "Green"}, headers=bearer(token)
+        )
+        assert created.status_code == 201, created.get_data(as_text=True)
+
+
+def test_a_write_while_another_writer_holds_sqlite_is_a_503_in_time(committed: Committed) -> None:
+    if committed.backend != "sqlite":
+        pytest.skip("PostgreSQL writers wait on rows, not on the whole database")
+    committed.load(SMALL)
+    with committed.app(STATEMENT_TIMEOUT_MS=300) as app:
+        client = app.test_client()
+        token = make_token(app, "desk", "write")
+        importer = sqlite3.connect(committed.url.removeprefix("sqlite:///"), isolation_level=None)
+        importer.execute("BEGIN IMMEDIATE")  # what a CLI import holds for its whole run
+        try:
+            started = time.monotonic()
+            response = client.post(
+                "/v1/tags", json={"id": "green", "name": "Green"}, headers=bearer(token)
+            )
+            waited = time.monotonic() - started
+            reading = client.get("/v1/tags/red")  # WAL: readers are not held up
+        finally:
+            importer.execute("ROLLBACK")
+            importer.close()
+        assert_unavailable(response)
+        assert waited < 5  # the lock wait, not gunicorn's 30 s, ended it
+        assert reading.status_code == 200
         created = client.post(
             "/v1/tags", json={"id": "green", "name": "Green"}, headers=bearer(token)
         )
