@@ -96,3 +96,59 @@ def test_serve_runs_gthread_workers_when_given_threads(
     assert f"Using worker: {worker}" in err
     # Only gthread workers keep a connection open for the next request.
     assert (first.getheader("Connection") == "close") is (worker == "sync")
+
+
+def raw_exchange(port: int, request: bytes) -> bytes:
+    """Send bytes as they are and read the answer to the end (gunicorn closes after an error)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        client.sendall(request)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+    return answer
+
+
+# (request, status); gunicorn logs only those it read a request line and headers of.
+REFUSED_BY_GUNICORN = [
+    (b"NOT A REQUEST\r\n\r\n", 400),
+    (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431),
+    # Two lengths: a request smuggling attempt, read whole before refused, so logged.
+    (b"POST /v1/tags HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
+]
+
+
+def test_requests_gunicorn_refuses_itself_get_problems_and_log_lines(tmp_path: Path) -> None:
+    """gunicorn answers these before the app sees them, in HTML, and its access logger raised
+    on them (killing the worker)."""
+    url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    migrate.upgrade(url)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "timeline_api.cli", "serve", "--port", str(port), "--workers", "1"],
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        answers = [raw_exchange(port, request) for request, _status in REFUSED_BY_GUNICORN]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/events", timeout=5) as after:
+            assert after.status == 200  # the worker lived through them
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err
+    assert "Traceback" not in err
+    for answer, (_request, status) in zip(answers, REFUSED_BY_GUNICORN, strict=True):
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(f"HTTP/1.1 {status} ".encode()), head
+        assert b"Content-Type: application/problem+json" in head
+        assert json.loads(body)["status"] == status
+    logged = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [(line["path"], line["status"]) for line in logged] == [
+        ("/healthz", 200),
+        ("/v1/tags", 400),
+        ("/v1/events", 200),
+    ]

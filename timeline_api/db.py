@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from timeline_api.config import ConfigError
+
+log = logging.getLogger(__name__)
 
 # Named constraints keep Alembic revisions identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -31,6 +34,10 @@ class Base(DeclarativeBase):
 def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) -> Engine:
     """An engine for `url` that enforces foreign keys (SQLite) and a statement timeout.
 
+    On SQLite the timeout bounds the wait for another writer's lock instead: well under
+    gunicorn's 30 s worker timeout, so a write during a long import is told 503 (errors.py)
+    rather than left without an answer.
+
     A gunicorn worker serves as many requests at once as it has threads (4 by default), which
     pool_size + overflow must cover; workers x (pool_size + overflow) must stay under
     PostgreSQL's max_connections.
@@ -40,7 +47,7 @@ def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) 
     except ArgumentError:
         raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}.") from None
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": statement_timeout_ms / 1000})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if parsed.get_backend_name() != "postgresql":
@@ -91,5 +98,13 @@ def session() -> Session:
 
 def _close_session(_error: BaseException | None) -> None:
     opened = g.pop("db_session", None)
-    if opened is not None:
+    if opened is None:
+        return
+    try:
         opened.close()
+    except DBAPIError as error:
+        # The connection was lost after the answer was made (PostgreSQL restarted, a backend
+        # terminated): closing rolls back on it and fails. The answer stands; the pool drops
+        # the connection. Raised here, it would reach gunicorn as a crash of the request.
+        log.warning("database connection lost while closing the session: %s", error.orig)
+        opened.invalidate()

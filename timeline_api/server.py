@@ -7,6 +7,7 @@ import multiprocessing
 from datetime import UTC, datetime
 from typing import Any
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
@@ -24,15 +25,38 @@ class JSONAccessLogger(Logger):  # type: ignore[misc]  # untyped library
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "request_id": headers.get("X-Request-ID"),
             "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
-            "query": environ.get("QUERY_STRING") or None,
-            "status": resp.status_code,
+            # gunicorn's own error answers come with an environ lacking the path and query
+            "path": environ.get("PATH_INFO") or getattr(req, "path", None),
+            "query": environ.get("QUERY_STRING") or getattr(req, "query", None) or None,
+            "status": _status(resp),
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 2),
             "remote": environ.get("REMOTE_ADDR"),
             "user_agent": environ.get("HTTP_USER_AGENT"),
         }
         self.access_log.info(json.dumps(record, ensure_ascii=False))
+
+
+def _status(resp: Any) -> int | None:
+    """The status sent. gunicorn's own error answers (a request it cannot parse) set only
+    `status` ("400 Bad Request"), not `status_code`: reading that raised, killing the worker."""
+    code = getattr(resp, "status_code", None)
+    if code is None and isinstance(resp.status, str):
+        code = int(resp.status.split(None, 1)[0])
+    return code
+
+
+def write_problem(sock: Any, status: int, reason: str, message: str) -> None:
+    """gunicorn's own error answers (400, 414, 431 for requests it cannot parse) in the API's
+    problem+json shape, instead of its HTML page."""
+    body = json.dumps(
+        {"type": "about:blank", "title": reason, "status": status, "detail": message or reason}
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
 
 
 class Server(BaseApplication):  # type: ignore[misc]  # untyped library
@@ -67,6 +91,9 @@ def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
     also keep connections alive between requests).
     """
     create_app()  # fail here, once, on bad configuration rather than in every worker
+    # gunicorn writes its own errors with util.write_error alone (workers/base.py); workers
+    # fork from this process, so they all answer in problem+json.
+    util.write_error = write_problem
     threads = threads or DEFAULT_THREADS
     Server(
         {

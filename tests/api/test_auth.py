@@ -169,6 +169,33 @@ def test_a_private_deployment_needs_a_read_token_to_read(
         assert_unauthenticated(response)
 
 
+@pytest.mark.parametrize("path", ["/v1/events", f"/v1/events/{EVENT}", "/v1/nowhere"])
+def test_a_private_deployment_keeps_its_answers_out_of_shared_caches(
+    app_with: Callable[..., Flask], path: str
+) -> None:
+    private = app_with(READ_REQUIRES_TOKEN=True, CACHE_MAX_AGE=60)
+    reader = make_tokens(private).header("read")
+    client = private.test_client()
+    for response in (client.get(path, headers=reader), client.get(path)):
+        assert "public" not in response.headers["Cache-Control"], response.status_code
+        assert "private" in response.headers["Cache-Control"]
+        assert "Authorization" in response.headers["Vary"]
+    answered = client.get(path, headers=reader)
+    if answered.status_code == 200:  # the token's holder may keep it as long as anyone could
+        assert answered.headers["Cache-Control"] == "private, max-age=60"
+    else:  # a refusal or an error is not worth keeping at all
+        assert "no-store" in answered.headers["Cache-Control"]
+
+
+def test_a_public_deployment_lets_shared_caches_keep_its_answers(
+    app_with: Callable[..., Flask],
+) -> None:
+    public = app_with(CACHE_MAX_AGE=60)
+    response = public.test_client().get(f"/v1/events/{EVENT}")
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert "Authorization" not in response.headers.get("Vary", "")
+
+
 def test_the_openapi_document_marks_every_write_with_bearer_auth(seeded: FlaskClient) -> None:
     spec = seeded.get("/openapi.json").json
     assert spec["components"]["securitySchemes"]["bearerAuth"]["type"] == "http"

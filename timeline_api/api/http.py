@@ -73,7 +73,18 @@ def _conditional(response: Response) -> Response:
 
 
 def _cache_control() -> str:
-    return f"public, max-age={current_app.config['CACHE_MAX_AGE']}"
+    # A private deployment's answers are for the token's holder: a browser may keep them, a
+    # shared cache (the CDN the README suggests) must not.
+    scope = "private" if current_app.config["READ_REQUIRES_TOKEN"] else "public"
+    return f"{scope}, max-age={current_app.config['CACHE_MAX_AGE']}"
+
+
+def _private(response: Response) -> Response:
+    """Private deployments: every /v1 answer depends on the token, and only 200s are kept."""
+    if current_app.config["READ_REQUIRES_TOKEN"] and request.path.startswith("/v1/"):
+        response.vary.add("Authorization")
+        response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
 
 
 def etag_matches(if_match: ETags, etag: str) -> bool:
@@ -104,5 +115,6 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(docs_assets)
     app.before_request(_take_request_id)
+    app.after_request(_private)  # after _conditional: registered first, it runs last
     app.after_request(_conditional)
     app.after_request(_give_request_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import abort, request
 from flask.views import MethodView
 from marshmallow import fields
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from timeline_api import db
+from timeline_api.api import bodies
 from timeline_api.api.auth import SECURITY, author, requires
 from timeline_api.api.base import Blueprint
 from timeline_api.schemas.common import Documented
@@ -87,12 +87,6 @@ class Import(MethodView):
 
 
 def _body() -> bytes:
-    try:
-        return request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
-        abort(
-            413,
-            f"The body is over the limit of {limit:,} bytes (MAX_CONTENT_LENGTH). Import large "
-            "files with the command line: `timeline-api import FILE`, which streams them.",
-        )
+    return bodies.read(
+        " Import large files with the command line: `timeline-api import FILE`, which streams them."
+    )

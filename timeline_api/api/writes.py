@@ -6,6 +6,7 @@ Writes to an existing record need `If-Match` with the ETag its GET gave (412 whe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -15,13 +16,14 @@ from flask.views import MethodView
 from marshmallow import Schema
 
 from timeline_api import db
+from timeline_api.api import bodies
 from timeline_api.api.auth import SECURITY, author, requires
 from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.errors import ProblemException
 from timeline_api.api.history import has_history, history_page
 from timeline_api.api.http import etag_matches
 from timeline_api.models import Revision
-from timeline_api.schemas.history import HistoryPageSchema, HistoryQuery
+from timeline_api.schemas.history import LARGEST_ID, HistoryPageSchema, HistoryQuery
 from timeline_api.services import writes
 
 BODY_TYPES = ("application/json", "application/merge-patch+json")
@@ -84,9 +86,12 @@ def _body() -> dict[str, Any]:
     """The request's JSON object; 415 for another media type, 400 for anything but an object."""
     if request.mimetype not in BODY_TYPES:
         abort(415, "Send the body as application/json.")
-    body = request.get_json(silent=True)
-    if body is None:
-        abort(400, "The body is not valid JSON.")
+    try:
+        body = json.loads(bodies.read())
+    except ValueError as error:  # UnicodeDecodeError is one too
+        abort(400, f"The body is not valid JSON: {getattr(error, 'msg', error)}.")
+    except RecursionError:  # the decoder recurses per level: no record is nested that deep
+        abort(400, "The body is not valid JSON: nested too deeply.")
     if not isinstance(body, dict):
         abort(400, "The body must be a JSON object.")
     return body
@@ -239,7 +244,7 @@ def _register_history(resource: Resource, name: str) -> None:
         return history_page(resource.name, id, query)
 
     def restore(self: Any, id: str, revision: int) -> Response:
-        found = db.session().get(Revision, revision)
+        found = db.session().get(Revision, revision) if revision <= LARGEST_ID else None
         if found is None or found.record_type != resource.name or found.record_id != id:
             abort(404, f"The {resource.what} '{id}' has no revision {revision}.")
         record = writes.restore_revision(db.session(), found, author())

@@ -1,6 +1,6 @@
 """Checking a data file whole while it streams by, so that a load with any problem writes nothing.
 
-Each record is loaded by its schema and checked on its own (NUL characters, repeated roles,
+Each record is loaded by its schema and checked on its own (NUL, lone surrogates, repeated roles,
 links or periods, a link to itself); across records, ids must be unique per list and every
 reference must name a record of the file or of the database. Memory holds the ids seen, the
 references not resolved yet and the sources' documents, never the records themselves.
@@ -8,6 +8,7 @@ references not resolved yet and the sources' documents, never the records themse
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Protocol
@@ -68,10 +69,10 @@ class FileCheck:
             self.log.add(entry)
             return None
         place, at = entry.place, entry.pointer
-        nul = list(_nul(entry.raw, at)) if entry.may_hold_nul else []
-        if nul:
-            for pointer in nul:
-                self.log.add(Problem(pointer, "must not contain NUL characters", place))
+        unstorable = list(_unstorable(entry.raw, at)) if entry.may_hold_unstorable else []
+        if unstorable:
+            for pointer, detail in unstorable:
+                self.log.add(Problem(pointer, detail, place))
             return None
         loaded = None
         try:
@@ -182,17 +183,26 @@ def check_items(stored: Stored, records: Iterable[Record | Problem]) -> None:
 # --- One record at a time ----------------------------------------------------------------------
 
 
-def _nul(value: Any, pointer: str) -> Iterator[str]:
-    """Pointers to strings holding NUL, which no database stores as text."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            yield pointer
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _nul(item, f"{pointer}/{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _nul(item, f"{pointer}/{index}")
+# A surrogate left alone after decoding (JSON's "\ud800") is no character: UTF-8 cannot hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unstorable(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """(pointer, reason) for strings no database stores as text: NUL, lone surrogates.
+
+    A loop, not recursion: a value nested a thousand deep is walked like any other."""
+    stack = [(pointer, value)]
+    while stack:
+        at, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                yield at, "must not contain NUL characters"
+            elif _SURROGATE.search(value):
+                yield at, "must not contain unpaired surrogates (\\ud800-\\udfff)"
+        elif isinstance(value, dict):
+            stack += reversed([(f"{at}/{key}", item) for key, item in value.items()])
+        elif isinstance(value, list):
+            stack += reversed([(f"{at}/{index}", item) for index, item in enumerate(value)])
 
 
 def _flatten(messages: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -241,11 +251,18 @@ def repeats(kind: str, item: dict[str, Any]) -> Iterator[tuple[str, str]]:
 def _twice(at: str, keys: list[Any], detail: str) -> Iterator[tuple[str, str]]:
     seen = set()
     for n, key in enumerate(keys):
-        if not isinstance(key, str | tuple):
+        if not _comparable(key):  # a role or kind given as {} or []: its schema says why
             continue
         if key in seen:
             yield f"{at}/{n}", f"{detail} (repeated)" if detail != "repeated" else "is repeated"
         seen.add(key)
+
+
+def _comparable(key: Any) -> bool:
+    """A string, or a tuple of strings (or None for a member left out)."""
+    if isinstance(key, tuple):
+        return all(part is None or isinstance(part, str) for part in key)
+    return isinstance(key, str)
 
 
 def references(kind: str, item: dict[str, Any]) -> Iterator[tuple[str, str, str]]:

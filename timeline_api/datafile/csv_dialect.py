@@ -152,6 +152,8 @@ def item_of(row: dict[str, str | None]) -> tuple[Item, dict[str, str], list[tupl
                 item[name] = json.loads(cells[name])
             except ValueError as error:
                 problems.append((f"/{name}", f"not a JSON array: {error}"))
+            except RecursionError:
+                problems.append((f"/{name}", "not a JSON array: nested too deeply"))
     derived = {name: cells[name] for name in DERIVED if name in cells}
     return item, derived, problems
 

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "seed" / "documents"
+MAX_NAME = 100  # file systems refuse names over 255 bytes; ours are about 25 characters
 _TIMESTAMP = re.compile(r"(?m)^[0-9]{2}:[0-9]{2}")  # ASCII digits: \d would take any script's
 
 
@@ -34,10 +35,12 @@ def quote_is_verbatim(quote: str, document: str) -> bool:
 @cache
 def stored_text(name: str) -> str | None:
     """A stored document's text as received, or None when there is no such document."""
-    resource = DOCUMENTS / name
-    if "/" in name or "\\" in name or not resource.is_file():
+    if "/" in name or "\\" in name or "\x00" in name or len(name) > MAX_NAME:
         return None
-    return resource.read_text(encoding="utf-8")
+    try:
+        return (DOCUMENTS / name).read_text(encoding="utf-8")
+    except OSError:  # none by that name (or one the file system cannot even look up)
+        return None
 
 
 def locate(quote: str, text: str) -> tuple[int, int] | None:

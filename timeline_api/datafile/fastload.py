@@ -167,7 +167,9 @@ def _validator_test(validator: Any) -> Callable[[Any], bool]:
         )
     if isinstance(validator, validate.Regexp):
         pattern: re.Pattern[str] = validator.regex  # type: ignore[assignment]
-        return lambda value: pattern.match(value) is not None
+        # fullmatch: as strict as fields.Pattern, and for other patterns (all anchored) no
+        # laxer; what it refuses goes to marshmallow, which says why.
+        return lambda value: pattern.fullmatch(value) is not None
     if isinstance(validator, validate.OneOf):
         choices = frozenset(validator.choices)
         return lambda value: value in choices

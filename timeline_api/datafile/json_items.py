@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from timeline_api.datafile.problems import Problem
-from timeline_api.datafile.record import Record, may_hold_nul
+from timeline_api.datafile.record import Record, may_hold_unstorable
 from timeline_api.datafile.schemas import ORDER
 
 _CHUNK = 1 << 20
 _LARGEST_ITEM = 64 << 20  # an item this long without its end is a syntax error, not a slow read
+
+
+NESTED_TOO_DEEPLY = "nested too deeply"
 
 
 class JsonSyntaxError(Exception):
@@ -31,7 +34,7 @@ class JsonItems:
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._json = json.JSONDecoder()
         self._text, self._pos, self._line, self._eof = "", 0, 1, False
-        self._value_may_hold_nul = True
+        self._value_may_hold_unstorable = True
 
     def records(self) -> Iterator[Record | Problem]:
         try:
@@ -75,8 +78,8 @@ class JsonItems:
                 self._expect(",")
             line = self._line
             item = self._value()
-            nul = self._value_may_hold_nul
-            yield Record(name, item, f"line {line}", f"/{name}/{index}", may_hold_nul=nul)
+            scan = self._value_may_hold_unstorable
+            yield Record(name, item, f"line {line}", f"/{name}/{index}", may_hold_unstorable=scan)
             index += 1
         self._advance(1)
 
@@ -113,9 +116,11 @@ class JsonItems:
                     continue
                 line = self._line + self._text.count("\n", self._pos, error.pos)
                 raise JsonSyntaxError(error.msg, line) from None
+            except RecursionError:  # the decoder recurses per level: nothing valid is that deep
+                raise JsonSyntaxError(NESTED_TOO_DEEPLY, self._line) from None
             if end == len(self._text) and self._more():
                 continue  # a number may go on in the next chunk
-            self._value_may_hold_nul = may_hold_nul(self._text[self._pos : end])
+            self._value_may_hold_unstorable = may_hold_unstorable(self._text[self._pos : end])
             self._move(end)
             return value
 

@@ -21,9 +21,9 @@ from typing import IO, Any
 import orjson
 
 from timeline_api.datafile import csv_dialect
-from timeline_api.datafile.json_items import JsonItems
+from timeline_api.datafile.json_items import NESTED_TOO_DEEPLY, JsonItems
 from timeline_api.datafile.problems import Problem
-from timeline_api.datafile.record import Record, may_hold_nul
+from timeline_api.datafile.record import Record, may_hold_unstorable
 from timeline_api.datafile.schemas import ORDER
 from timeline_api.datafile.yaml_items import yaml_records
 
@@ -87,11 +87,14 @@ def _ndjson(lines: IO[bytes]) -> Iterator[Record | Problem]:
         except ValueError as error:  # UnicodeDecodeError is one too
             yield Problem("", f"not valid JSON: {getattr(error, 'msg', error)}", place)
             continue
+        except RecursionError:
+            yield Problem("", f"not valid JSON: {NESTED_TOO_DEEPLY}", place)
+            continue
         if type(record) is not dict or len(record) != 1 or next(iter(record)) not in ORDER:
             yield Problem("", f'must be {{"<list>": {{...}}}}, the list one of {ORDER}', place)
             continue
         [(name, item)] = record.items()
-        yield Record(name, item, place, "", may_hold_nul=may_hold_nul(line))
+        yield Record(name, item, place, "", may_hold_unstorable=may_hold_unstorable(line))
 
 
 def _json_line(line: bytes) -> Any:

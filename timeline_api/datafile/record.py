@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +17,17 @@ class Record:
     place: str | None  # "line 7", "row 3"; None for data that never was a file
     pointer: str  # "/events/12" in a mapping of lists; "" where the line or row is the item
     derived: Mapping[str, str] = field(default_factory=dict)
-    may_hold_nul: bool = True  # False when the text it came from has no NUL (nor \\u0000)
+    # False when the text it came from has no NUL nor surrogate, raw or escaped
+    may_hold_unstorable: bool = True
 
 
-def may_hold_nul(text: bytes | str) -> bool:
-    """Whether text may hold a NUL, raw or escaped (cheap: most records have none)."""
+# \u0000 and the surrogates' escapes, \ud800 to \udfff (text from UTF-8 holds no raw surrogate).
+_ESCAPES = re.compile(r"\\u(0000|[dD][89a-fA-F])")
+_RAW_ESCAPES = re.compile(rb"\\u(0000|[dD][89a-fA-F])")
+
+
+def may_hold_unstorable(text: bytes | str) -> bool:
+    """Whether text may hold a NUL or a lone surrogate, raw or escaped (cheap: most have none)."""
     if isinstance(text, bytes):
-        return b"\x00" in text or b"\\u0000" in text
-    return "\x00" in text or "\\u0000" in text
+        return b"\x00" in text or _RAW_ESCAPES.search(text) is not None
+    return "\x00" in text or _ESCAPES.search(text) is not None

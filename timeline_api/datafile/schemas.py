@@ -14,10 +14,11 @@ from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
 
+from timeline_api.datafile.documents import MAX_NAME
 from timeline_api.models.actors import ACTOR_KINDS
 from timeline_api.models.events import LINK_KINDS, ROLES
 from timeline_api.schemas.common import Documented
-from timeline_api.schemas.fields import PartialDateField, country_code, slug
+from timeline_api.schemas.fields import PartialDateField, Pattern, country_code, slug
 
 Item = dict[str, Any]
 Rules = tuple[Callable[[Item], None], ...]
@@ -25,10 +26,18 @@ Rules = tuple[Callable[[Item], None], ...]
 _VALUE_PLACES = 4
 _VALUE_DIGITS = 16
 
+# Every string and list has a limit (issue 12): a 9 MB text made each search matching it spend
+# seconds on its snippet, 2M aliases killed a worker. Each is far above what a real record
+# needs (the seed's longest text is 584 characters, its longest list 6 items) and is in the
+# OpenAPI document as maxLength / maxItems; docs/data-format.md lists them.
+DESCRIPTION = 2_000  # descriptions, summaries, quotes
+NOTE = 1_000  # notes on a citation or a date
+TEXT = 20_000  # an event's longer text: about eight pages
+ITEMS = 100  # actors, tags, countries, citations, links, aliases of one record
+POINTS = 10_000  # a series' values: daily for 27 years
 
-def _text(
-    description: str, example: Any, length: int | None = None, **kwargs: Any
-) -> fields.String:
+
+def _text(description: str, example: Any, length: int, **kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Length(min=1, max=length),
         metadata={"description": description, "example": example},
@@ -36,7 +45,7 @@ def _text(
     )
 
 
-def _optional(description: str, example: Any, length: int | None = None) -> fields.String:
+def _optional(description: str, example: Any, length: int) -> fields.String:
     return _text(description, example, length, allow_none=True)
 
 
@@ -44,8 +53,13 @@ def _date(description: str, example: str, **kwargs: Any) -> PartialDateField:
     return PartialDateField(metadata={"description": description, "example": example}, **kwargs)
 
 
-def _list(inner: Any, description: str, **kwargs: Any) -> fields.List:  # type: ignore[type-arg]
-    return fields.List(inner, load_default=list, metadata={"description": description}, **kwargs)
+def _list(inner: Any, description: str, most: int = ITEMS) -> fields.List:  # type: ignore[type-arg]
+    return fields.List(
+        inner,
+        load_default=list,
+        validate=validate.Length(max=most),
+        metadata={"description": description},
+    )
 
 
 class FileItemSchema(Documented):
@@ -89,7 +103,9 @@ class NamedItemSchema(FileItemSchema):
 
     id = slug(description="Stable id: lowercase letters, digits, hyphens.", example="cyber")
     name = _text("Name.", "Cyber operations", 200, required=True)
-    description = _optional("What it covers.", "Intrusions, attacks and their attribution.")
+    description = _optional(
+        "What it covers.", "Intrusions, attacks and their attribution.", DESCRIPTION
+    )
 
 
 class TagItemSchema(NamedItemSchema):
@@ -124,7 +140,9 @@ class ActorItemSchema(FileItemSchema):
     country = country_code(
         allow_none=True, metadata={"description": "ISO 3166-1 alpha-2.", "example": "TW"}
     )
-    description = _optional("Who they are.", "Taiwan's cyber and electronic warfare command.")
+    description = _optional(
+        "Who they are.", "Taiwan's cyber and electronic warfare command.", DESCRIPTION
+    )
     aliases = _list(_text("An alias.", "ICEFCOM", 200), "Other names and spellings.")
 
 
@@ -158,13 +176,16 @@ class SourceItemSchema(FileItemSchema):
     published = _date("Publication date, as precise as known.", "2025-03-31", allow_none=True)
     document = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^[\w.-]+\.txt$", error="must be a .txt name"),
+        validate=(
+            validate.Length(max=MAX_NAME),
+            Pattern(r"^[\w.-]+\.txt$", error="must be a .txt name"),
+        ),
         metadata={
             "description": "The stored document its quotes must occur in, word for word.",
             "example": "002_e20ddba488680f31.txt",
         },
     )
-    description = _optional("Notes on the source.", None)
+    description = _optional("Notes on the source.", None, DESCRIPTION)
 
 
 def quote_or_note(data: Item) -> None:
@@ -187,8 +208,9 @@ class QuotedItemSchema(FileItemSchema):
     quote = _optional(
         "The passage, word for word; required for a stored document.",
         "the court sentenced the soldiers to between 70 and 84 months in prison",
+        DESCRIPTION,
     )
-    note = _optional("What it supports.", "Dates the court statement.")
+    note = _optional("What it supports.", "Dates the court statement.", NOTE)
 
     rules: ClassVar[Rules] = (quote_or_note,)
 
@@ -236,9 +258,12 @@ class EventItemSchema(FileItemSchema):
     id = slug(description="Stable id.", example="tw-four-soldiers-sentenced-2025")
     title = _text("Short title.", "Taipei court jails four soldiers for spying", 300, required=True)
     summary = _text(
-        "One or two sentences.", "The Taipei District Court sentenced ...", required=True
+        "One or two sentences.",
+        "The Taipei District Court sentenced ...",
+        DESCRIPTION,
+        required=True,
     )
-    text = _optional("Longer text.", None)
+    text = _optional("Longer text.", None, TEXT)
     type = slug(description="An event type's id.", example="court-ruling")
     importance = fields.Integer(
         required=True,
@@ -253,14 +278,17 @@ class EventItemSchema(FileItemSchema):
         load_default=False,
         metadata={"description": "The date is a best estimate.", "example": False},
     )
-    date_note = _optional("How the date is known.", "Court statement, via AFP.")
+    date_note = _optional("How the date is known.", "Court statement, via AFP.", NOTE)
     actors = _list(fields.Nested(EventActorItemSchema), "Actors and their roles.")
     countries = _list(country_code(), "ISO 3166-1 alpha-2 codes.")
     tags = _list(slug(), "Tag ids.")
     citations = fields.List(
         fields.Nested(QuotedItemSchema),
         required=True,
-        validate=validate.Length(min=1, error="every event needs at least one citation"),
+        validate=(
+            validate.Length(min=1, error="every event needs at least one citation"),
+            validate.Length(max=ITEMS),
+        ),
         metadata={"description": "At least one source."},
     )
     alternative_dates = _list(
@@ -312,9 +340,9 @@ class SeriesItemSchema(FileItemSchema):
 
     id = slug(description="Stable id.", example="tw-nsb-chinese-espionage-prosecutions")
     title = _text("Title.", "People prosecuted for Chinese espionage in Taiwan", 300, required=True)
-    description = _optional("What is counted.", None)
+    description = _optional("What is counted.", None, DESCRIPTION)
     unit = _text("Unit of the values.", "people", 100, required=True)
-    points = _list(fields.Nested(PointItemSchema), "The values, any order.")
+    points = _list(fields.Nested(PointItemSchema), "The values, any order.", POINTS)
 
     def normalise(self, data: Item) -> Item:
         # Kept in period order: "2023" < "2024" < "2024-01" < "2024-01-05", as stored.

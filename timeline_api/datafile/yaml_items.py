@@ -49,6 +49,8 @@ def yaml_records(text: IO[str]) -> Iterator[Record | Problem]:
         yield Problem("", f"not valid YAML: {getattr(error, 'problem', None) or error}", place)
     except UnicodeDecodeError as error:
         yield Problem("", f"not UTF-8: {error}")
+    except RecursionError:  # composing recurses per level: nothing valid is that deep
+        yield Problem("", "not valid YAML: nested too deeply")
 
 
 def _node(loader: _ItemLoader) -> Node:

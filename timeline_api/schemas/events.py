@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from timeline_api.dates import PartialDate
 from timeline_api.queries.events import ORDERS, EventFilters
 from timeline_api.schemas.common import Documented, page_schema
-from timeline_api.schemas.fields import SLUG_PATTERN, PartialDateField
+from timeline_api.schemas.fields import SLUG_PATTERN, PartialDateField, Pattern
 from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
@@ -29,8 +29,8 @@ from timeline_api.schemas.refs import (
 )
 from timeline_api.search import parse
 
-SLUG = validate.Regexp(SLUG_PATTERN, error="is not an id (lowercase letters, digits, hyphens)")
-COUNTRY = validate.Regexp(r"^[A-Za-z]{2}$", error="is not an ISO 3166-1 alpha-2 code such as TW")
+SLUG = Pattern(SLUG_PATTERN, error="is not an id (lowercase letters, digits, hyphens)")
+COUNTRY = Pattern(r"^[A-Za-z]{2}$", error="is not an ISO 3166-1 alpha-2 code such as TW")
 
 
 def _ids(what: str, example: str) -> Repeated:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields
@@ -11,6 +11,8 @@ from timeline_api.queries.paging import CHANGES
 from timeline_api.schemas.common import Documented, page_schema
 from timeline_api.schemas.paging import cursor_field, encode_cursor, limit_field
 
+# Change ids are BIGINT: a larger one names no change, and no database could compare it.
+LARGEST_ID = 2**63 - 1
 RECORD = {"id": "tw-four-soldiers-sentenced-2025", "title": "…", "start": "2025-03-26"}
 
 
@@ -79,6 +81,8 @@ class SinceField(fields.Field[Any]):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = str(value).strip()
         if text.isdigit():
+            if int(text) > LARGEST_ID:
+                raise ValidationError(f"must be a change id up to {LARGEST_ID}")
             return int(text)
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -88,7 +92,10 @@ class SinceField(fields.Field[Any]):
             ) from None
         if moment.tzinfo is None:
             raise ValidationError("needs a time zone, e.g. 2026-11-23T10:00:00Z")
-        return moment
+        try:  # stored in UTC: 0001-01-01T00:00+14:00 would be in year 0
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("must fall between the years 1 and 9999 in UTC") from None
 
 
 class ChangesQuery(HistoryQuery):

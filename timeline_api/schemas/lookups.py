@@ -11,6 +11,7 @@ from timeline_api.models.actors import ACTOR_KINDS
 from timeline_api.queries.lookups import by_slug
 from timeline_api.queries.paging import Key
 from timeline_api.schemas.common import Documented
+from timeline_api.schemas.fields import Pattern
 from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
@@ -65,9 +66,7 @@ ACTOR_FILTERS: dict[str, fields.Field[Any]] = {
     ),
     "country": Repeated(
         fields.String(
-            validate=validate.Regexp(
-                r"^[A-Z]{2}$", error=("is not an ISO 3166-1 alpha-2 code such as TW")
-            )
+            validate=Pattern(r"^[A-Z]{2}$", error=("is not an ISO 3166-1 alpha-2 code such as TW"))
         ),
         metadata={"description": "Only actors of these countries.", "example": ["TW"]},
     ),

@@ -25,7 +25,7 @@ def decode_cursor(token: str, order: Order) -> Key:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         name, *values = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
+    except (binascii.Error, ValueError, TypeError, RecursionError):
         raise ValidationError("is not a cursor this API gave out", "cursor") from None
     if name != order.name:
         raise ValidationError(
