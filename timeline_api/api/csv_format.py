@@ -7,7 +7,6 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Request
 from sqlalchemy.orm import Session
 
 from timeline_api.datafile import SCHEMAS
@@ -16,15 +15,7 @@ from timeline_api.datafile.writers import CsvWriter
 from timeline_api.queries import stored
 from timeline_api.queries.export import drop_hidden_links
 
-__all__ = ["COLUMNS", "render", "wants_csv"]
-
-
-def wants_csv(request: Request, format_: str | None) -> bool:
-    """`?format=csv`, or an Accept header preferring text/csv to JSON."""
-    if format_ is not None:
-        return format_ == "csv"
-    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
-    return best == "text/csv"
+__all__ = ["COLUMNS", "render"]
 
 
 def render(session: Session, events: Sequence[Any]) -> str:

@@ -66,6 +66,10 @@ def _conditional(response: Response) -> Response:
     compressed answer its own strong ETag ("<hash>:gzip") and checks If-None-Match again.
     """
     if request.method in ("GET", "HEAD") and response.status_code == 200:
+        if response.is_streamed and "ETag" not in response.headers:
+            # Hashing a stream would read all of it into memory first: it goes untagged.
+            response.headers.setdefault("Cache-Control", _cache_control())
+            return response
         response.add_etag()
         response.headers.setdefault("Cache-Control", _cache_control())
         response.make_conditional(request)

@@ -15,10 +15,9 @@ from timeline_api.api.events import CSV_DOC, LIST_HEADERS, events_page
 from timeline_api.api.paging import envelope
 from timeline_api.models import Actor, EventType, Source, Tag
 from timeline_api.queries import lookups as queries
-from timeline_api.queries.events import EventFilters
 from timeline_api.schemas import lookups as schemas
 from timeline_api.schemas.common import page_schema
-from timeline_api.schemas.events import EventPageSchema, EventQuery
+from timeline_api.schemas.events import EventListArgs, EventPageSchema, EventQuery
 from timeline_api.schemas.lookups import ListArgs, list_query
 
 actors = Blueprint(
@@ -106,14 +105,14 @@ class ActorEvents(MethodView):
     @actors.arguments(EventQuery, location="query", as_kwargs=False)
     @actors.response(200, EventPageSchema, headers=LIST_HEADERS)
     @actors.doc(**CSV_DOC)
-    def get(self, filters: EventFilters, id: str) -> Any:
+    def get(self, args: EventListArgs, id: str) -> Any:
         """List an actor's events
 
         The events naming this actor, in any role; the parameters of `/v1/events` apply,
         and `actor` is this one.
         """
         _detail(Actor, id, "actor")
-        return events_page(replace(filters, actors=(id,)))
+        return events_page(replace(args, filters=replace(args.filters, actors=(id,))))
 
 
 @sources.route("")
