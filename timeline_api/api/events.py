@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, request, stream_with_context, url_for
+from flask import Response, abort, current_app, request, stream_with_context, url_for
 from flask.views import MethodView
 
 from timeline_api import db
@@ -114,7 +114,10 @@ def events_page(args: EventListArgs) -> Any:
         calendar = ics_format.render(page.items, event_url.replace("%7Bid%7D", "{id}"))
         return Response(calendar, mimetype="text/calendar", headers=headers)
     if wanted == "timelinejs":
-        return timelinejs_format.render(page.items), 200, headers
+        # A Response, so that the page schema does not dump it as a page.
+        document = current_app.json.response(timelinejs_format.render(page.items))
+        document.headers.update(headers)
+        return document
     if args.fields:
         body["data"] = [trimmed(item, args.fields) for item in page.items]
     return body, 200, headers

@@ -36,7 +36,7 @@ def _event(record: Record, url: str) -> list[str]:
         f"UID:{record['slug']}@timeline-api",
         f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
         f"DTSTART;VALUE=DATE:{_day(record['earliest'])}",
-        f"DTEND;VALUE=DATE:{_day(record['latest'] + timedelta(days=1))}",
+        f"DTEND;VALUE=DATE:{_day(_day_after(record['latest']))}",
         f"SUMMARY:{_text(record['title'])}",
         f"DESCRIPTION:{_text(_description(record))}",
         f"CATEGORIES:{_text(record['type']['name'])}",
@@ -60,6 +60,11 @@ def precision_note(record: Record) -> str:
 
 def _description(record: Record) -> str:
     return f"{record['summary'] or ''}\n\n{precision_note(record)}".strip()
+
+
+def _day_after(day: date) -> date:
+    """DTEND is exclusive; the calendar's last day has no day after, so it ends there."""
+    return day if day == date.max else day + timedelta(days=1)
 
 
 def _day(day: date) -> str:
