@@ -3,6 +3,7 @@ so that a downloaded page imports again as it is."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +16,7 @@ from timeline_api.datafile.writers import CsvWriter
 from timeline_api.queries import stored
 from timeline_api.queries.export import drop_hidden_links
 
-__all__ = ["COLUMNS", "render"]
+__all__ = ["COLUMNS", "render", "table"]
 
 
 def render(session: Session, events: Sequence[Any]) -> str:
@@ -27,3 +28,17 @@ def render(session: Session, events: Sequence[Any]) -> str:
     for item in items:
         writer.write("events", SCHEMAS["events"].dump(item))
     return buffer.getvalue()
+
+
+def table(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """Plain rows (stats, series) as CSV with a header: dates as ISO, missing cells empty."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
