@@ -204,3 +204,34 @@ def test_bad_chart_queries_name_the_parameter(
     assert response.status_code == 400, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     assert response.json["errors"][0]["parameter"] == parameter
+
+
+def test_a_series_comes_as_csv_with_iso_periods(seeded: FlaskClient) -> None:
+    path = "/v1/series/tw-nsb-chinese-espionage-prosecutions"
+    points = seeded.get(path).json["points"]
+    response = seeded.get(f"{path}?format=csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(row["period"], row["value"]) for row in rows] == [
+        (point["period"], str(point["value"])) for point in points
+    ]
+    assert rows[0]["period_start"] == points[0]["earliest"]
+    assert rows[0]["period_end"] == points[0]["latest"]
+    accepted = seeded.get(path, headers={"Accept": "text/csv"})
+    assert accepted.get_data() == response.get_data()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/series?format=csv",
+        "/v1/series?page=2",
+        "/v1/series/tw-nsb-chinese-espionage-prosecutions?fmt=csv",
+        "/v1/series/tw-nsb-chinese-espionage-prosecutions?format=xml",
+    ],
+)
+def test_series_refuse_unknown_parameters(seeded: FlaskClient, path: str) -> None:
+    response = seeded.get(path)
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
