@@ -201,3 +201,21 @@ def test_all_of_filters_need_every_value(
     response = client.get(f"/v1/events?{query}")
     assert ids(response) == expected
     assert response.json["meta"]["total"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/events/tw-four-soldiers-sentenced-2025",
+        "/v1/actors/icefcom",
+        "/v1/sources/intelnews-taiwan-soldiers-jailed-2025",
+        "/v1/tags/cyber",
+        "/v1/event-types/court-ruling",
+        "/v1/countries",
+    ],
+)
+def test_reads_refuse_unknown_parameters_everywhere(seeded: FlaskClient, path: str) -> None:
+    assert seeded.get(path).status_code == 200
+    response = seeded.get(f"{path}?include=citations")
+    assert response.status_code == 400
+    assert response.json["errors"][0]["parameter"] == "include"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
+import brotli
 import icalendar
 import jsonschema
 import orjson
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from timeline_api.services import imports
 
@@ -229,3 +232,37 @@ def test_an_unknown_format_is_refused(client: FlaskClient) -> None:
     response = client.get("/v1/events?format=xml")
     assert response.status_code == 400
     assert response.json["errors"][0]["parameter"] == "format"
+
+
+def test_ndjson_reads_the_database_batch_by_batch_as_it_is_sent(
+    app: Flask, client: FlaskClient, add_events: Callable[..., None]
+) -> None:
+    add_events(*({"id": f"event-{n:04d}", "start": "2024-02-02"} for n in range(1, 1201)))
+    queries: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        queries.append(statement)
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/v1/events?format=ndjson", buffered=False)
+        chunks = response.iter_encoded()
+        first = next(chunks)
+        read_for_first = len(queries)
+        rest = b"".join(chunks)
+        response.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert first.count(b"\n") == 500  # one batch is sent before the next is read
+    assert len(queries) > read_for_first  # the later batches were read after it
+    assert (first + rest).count(b"\n") == 1200
+
+
+@pytest.mark.usefixtures("timeline")
+def test_ndjson_is_compressed_as_it_streams(client: FlaskClient) -> None:
+    response = client.get("/v1/events?format=ndjson", headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert response.is_streamed
+    lines = brotli.decompress(response.get_data()).splitlines()
+    assert [orjson.loads(line)["id"] for line in lines] == ["long-ring", "arrest", "verdict"]

@@ -16,6 +16,7 @@ from timeline_api.models import Actor, Event, EventType, Tag
 from timeline_api.queries import events as queries
 from timeline_api.queries import included
 from timeline_api.queries.events import EventFilters
+from timeline_api.schemas.common import NoQuery
 from timeline_api.schemas.dumping import compile_dumper
 from timeline_api.schemas.events import (
     EventDetailSchema,
@@ -170,6 +171,7 @@ EVENT_ID = path_id("event", "tw-four-soldiers-sentenced-2025")
 
 @blp.route("/<string:id>", parameters=[EVENT_ID])
 class EventDetail(MethodView):
+    @blp.arguments(NoQuery, location="query", as_kwargs=True)
     @blp.response(200, EventDetailSchema)
     def get(self, id: str) -> Event:
         """Get one event

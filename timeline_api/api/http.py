@@ -29,6 +29,9 @@ COMPRESSION = {
         "text/css",
         "text/javascript",
         "application/javascript",
+        "application/x-ndjson",  # streamed: zstd or brotli chunk by chunk (not gzip)
+        "text/calendar",
+        "application/atom+xml",
     ],
     # Swagger UI's files are streamed: compare their ETag with the coding's suffix too.
     "COMPRESS_STREAMING_ENDPOINT_CONDITIONAL": ["docs_assets.asset"],

@@ -16,7 +16,7 @@ from timeline_api.api.paging import envelope
 from timeline_api.models import Actor, EventType, Source, Tag
 from timeline_api.queries import lookups as queries
 from timeline_api.schemas import lookups as schemas
-from timeline_api.schemas.common import page_schema
+from timeline_api.schemas.common import NoQuery, page_schema
 from timeline_api.schemas.events import EventListArgs, EventPageSchema, EventQuery
 from timeline_api.schemas.lookups import ListArgs, list_query
 
@@ -91,6 +91,7 @@ class ActorList(MethodView):
 
 @actors.route("/<string:id>", parameters=[ACTOR_ID])
 class ActorDetail(MethodView):
+    @actors.arguments(NoQuery, location="query", as_kwargs=True)
     @actors.response(200, schemas.ActorDetailSchema)
     def get(self, id: str) -> Any:
         """Get one actor
@@ -133,6 +134,7 @@ class SourceList(MethodView):
 
 @sources.route("/<string:id>", parameters=[SOURCE_ID])
 class SourceDetail(MethodView):
+    @sources.arguments(NoQuery, location="query", as_kwargs=True)
     @sources.response(200, schemas.SourceDetailSchema)
     def get(self, id: str) -> Any:
         """Get one source
@@ -156,6 +158,7 @@ class TagList(MethodView):
 
 @tags.route("/<string:id>", parameters=[TAG_ID])
 class TagDetail(MethodView):
+    @tags.arguments(NoQuery, location="query", as_kwargs=True)
     @tags.response(200, schemas.TagDetailSchema)
     def get(self, id: str) -> Any:
         """Get one tag
@@ -179,6 +182,7 @@ class EventTypeList(MethodView):
 
 @event_types.route("/<string:id>", parameters=[EVENT_TYPE_ID])
 class EventTypeDetail(MethodView):
+    @event_types.arguments(NoQuery, location="query", as_kwargs=True)
     @event_types.response(200, schemas.EventTypeDetailSchema)
     def get(self, id: str) -> Any:
         """Get one event type
@@ -190,6 +194,7 @@ class EventTypeDetail(MethodView):
 
 @countries.route("")
 class CountryList(MethodView):
+    @countries.arguments(NoQuery, location="query", as_kwargs=True)
     @countries.response(200, schemas.CountryListSchema)
     def get(self) -> Any:
         """List countries
