@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, request, stream_with_context, url_for
+import orjson
+from flask import Response, abort, request, stream_with_context, url_for
 from flask.views import MethodView
 
 from timeline_api import db
@@ -107,21 +108,24 @@ def events_page(args: EventListArgs) -> Any:
     included.add(db.session(), page.items, include)
     body, headers = envelope(page, queries.ORDERS)
     headers = {**headers, "Vary": "Accept"}
-    if wanted == "csv":
-        csv_text = csv_format.render(db.session(), page.items)
-        return Response(csv_text, mimetype="text/csv", headers=headers)
-    if wanted == "ics":
-        event_url = url_for("events.EventDetail", id="{id}", _external=True)
-        calendar = ics_format.render(page.items, event_url.replace("%7Bid%7D", "{id}"))
-        return Response(calendar, mimetype="text/calendar", headers=headers)
-    if wanted == "timelinejs":
-        # A Response, so that the page schema does not dump it as a page.
-        document = current_app.json.response(timelinejs_format.render(page.items))
-        document.headers.update(headers)
-        return document
+    if wanted != "json":
+        return _rendered(wanted, page.items, headers)
     if args.fields:
         body["data"] = [trimmed(item, args.fields) for item in page.items]
     return body, 200, headers
+
+
+def _rendered(wanted: str, items: list[Any], headers: dict[str, str]) -> Response:
+    """A page as CSV, iCalendar or TimelineJS: a Response, which the page schema leaves be."""
+    if wanted == "csv":
+        csv_text = csv_format.render(db.session(), items)
+        return Response(csv_text, mimetype="text/csv", headers=headers)
+    if wanted == "ics":
+        event_url = url_for("events.EventDetail", id="{id}", _external=True)
+        calendar = ics_format.render(items, event_url.replace("%7Bid%7D", "{id}"))
+        return Response(calendar, mimetype="text/calendar", headers=headers)
+    document = orjson.dumps(timelinejs_format.render(items), option=orjson.OPT_INDENT_2)
+    return Response(document, mimetype="application/json", headers=headers)
 
 
 _LIST_ITEM = EventListItemSchema()
