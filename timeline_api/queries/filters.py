@@ -153,7 +153,7 @@ def rest(shape: Shape) -> list[ColumnElement[bool]]:
     found = []
     if shape.min_importance:
         found.append(Event.importance >= bindparam("min_importance", type_=Event.importance.type))
-    found += [Event.id.in_(having_every(name)) for name in shape.every]
+    found += [has_every(name) for name in shape.every]
     return found
 
 
@@ -227,21 +227,23 @@ def related(name: str) -> Select[Any]:
     return select(AlternativeDate.event_id)  # disputed, undisputed
 
 
-def having_every(name: str) -> Select[Any]:
-    """The ids of the events that have every value of the all-of filter `name`."""
+def has_every(name: str) -> ColumnElement[bool]:
+    """The event has every value of the all-of filter `name`: counted on the event's own rows
+    of the junction (its primary key), like `member` checks a related filter event by event."""
     every: BindParameter[str] = bindparam(f"every_{name}", expanding=True)
     count = bindparam(f"every_{name}_count", type_=Integer())
     if name == "actor":
         key: Any = Actor.slug
-        found = select(EventActor.event_id.label("event_id")).join(Actor)
+        rows = select(func.count(func.distinct(key))).select_from(EventActor).join(Actor)
+        rows = rows.where(EventActor.event_id == Event.id)
     elif name == "country":
         key = event_countries.c.country_code
-        found = select(event_countries.c.event_id.label("event_id"))
+        rows = select(func.count(func.distinct(key))).where(event_countries.c.event_id == Event.id)
     else:
         key = Tag.slug
-        found = select(event_tags.c.event_id.label("event_id")).join(Tag)
-    grouped = found.where(key.in_(every)).group_by(found.selected_columns[0])
-    return grouped.having(func.count(func.distinct(key)) == count)
+        rows = select(func.count(func.distinct(key))).select_from(event_tags).join(Tag)
+        rows = rows.where(event_tags.c.event_id == Event.id)
+    return rows.where(key.in_(every)).scalar_subquery() == count
 
 
 def member(name: str, drive: bool = False) -> ColumnElement[bool]:
