@@ -109,6 +109,8 @@ def test_fields_trim_each_event_and_keep_its_id(client: FlaskClient) -> None:
         ("tag_all=nothing-known", "tag_all"),
         ("from=2024-01-01T00:00:00[Mars/Olympus]", "from"),
         ("to=2024-13-01T00:00:00Z", "to"),
+        ("to=2024-12-01T24:30:00Z", "to"),
+        ("to=2024-12-01T10:00:00+25:00", "to"),
     ],
 )
 def test_bad_list_options_name_the_parameter(

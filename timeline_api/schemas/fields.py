@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -51,8 +52,8 @@ class PartialDateField(fields.String):
 
 # A date-time as date pickers send it: 2024-01-01T00:00:00.000Z, ...+08:00, ...[Asia/Taipei].
 _DATE_TIME = re.compile(
-    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
-    r"(?P<offset>[Zz]|[+-][0-9]{2}:?[0-9]{2})?(?:\[(?P<zone>[^\]]+)\])?$"
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+    r"(?P<offset>Z|[+-][0-9]{2}:?[0-9]{2})?(?:\[(?P<zone>[^\]]+)\])?$"
 )
 
 
@@ -69,6 +70,10 @@ class QueryDateField(PartialDateField):
         moment = _DATE_TIME.match(text) if isinstance(text, str) else None
         if moment is None:
             return super()._deserialize(value, attr, data, **kwargs)
+        try:  # the clock part must be a real time too: 25:00 is a typo, not midnight
+            datetime.fromisoformat(text.split("[", 1)[0].replace(" ", "T"))
+        except ValueError:
+            raise ValidationError(f"is not a real date-time: got {text!r}") from None
         zone = moment["zone"]
         if zone is not None and not _known_zone(zone):
             raise ValidationError(
