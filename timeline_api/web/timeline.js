@@ -254,7 +254,11 @@
   }
 
   // --- Moving: drag, wheel, buttons, keys ---------------------------------------------------
+  const EARLIEST = utc(1, 0, 1), LATEST = utc(9999, 11, 31); // the API's calendar
   function moved() {
+    const span = state.to - state.from;
+    if (state.from < EARLIEST) [state.from, state.to] = [EARLIEST, EARLIEST + span];
+    if (state.to > LATEST) [state.from, state.to] = [Math.max(LATEST - span, EARLIEST), LATEST];
     render();
     writeAddress();
     scheduleLoad();
