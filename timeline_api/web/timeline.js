@@ -236,7 +236,8 @@
     parts.push(node("h3", {}, "Sources"));
     for (const citation of event.citations) {
       const source = citation.source;
-      const title = source.url ? node("a", { href: source.url, rel: "noopener" }, source.title) : source.title;
+      const linked = source.url && /^https?:\/\//.test(source.url); // never a javascript: link
+      const title = linked ? node("a", { href: source.url, rel: "noopener" }, source.title) : source.title;
       parts.push(node("p", { class: "citation" }, title, ` — ${source.publisher}` +
         (source.published ? `, ${source.published}` : "")));
       if (citation.quote) parts.push(node("blockquote", {}, citation.quote));
