@@ -79,6 +79,18 @@ def test_readme_has_an_example_for_each_use() -> None:
         "If-Match",
         "/history",
         "/v1/changes",
+        "include=citations",
+        "country_all=",
+        "min_importance=",
+        "T00:00:00.000Z",
+        "format=timelinejs",
+        "format=ics",
+        "application/x-ndjson",
+        "group=type",
+        "cumulative=true",
+        "/v1/series/tw-nsb-chinese-espionage-prosecutions?format=csv",
+        "record_type=",
+        "format=atom",
     ):
         assert use in commands, f"the README shows no curl example with {use}"
 

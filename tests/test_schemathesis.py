@@ -78,7 +78,10 @@ def documented_cases() -> list[Any]:
 
 def seeded_ids(app: Flask, list_path: str) -> list[str]:
     """The ids a list answers with, for detail operations to ask about."""
-    response = app.test_client().get(list_path, query_string={"limit": 500})
+    documented = document()["paths"][list_path]["get"].get("parameters", [])
+    paged = any(parameter["name"] == "limit" for parameter in documented)
+    query = {"limit": 500} if paged else {}  # /v1/series is not paged: it refuses a limit
+    response = app.test_client().get(list_path, query_string=query)
     assert response.status_code == 200, response.get_data(as_text=True)
     return [item["id"] for item in response.json["data"]]
 

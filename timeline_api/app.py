@@ -19,6 +19,7 @@ from timeline_api.api import (
     imports,
     lookups,
     meta,
+    page,
     series,
     stats,
 )
@@ -52,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["api"] = api
     errors.register(app)
     app.register_blueprint(meta.blp)
+    app.register_blueprint(page.blp)
     http.init_app(app)
     app.before_request(auth.guard_reads)
     return app

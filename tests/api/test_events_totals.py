@@ -135,8 +135,13 @@ def test_stats_per_year_count_what_the_list_holds(
         query = "&".join(part for part in (window, extra) if part)
         listed = client.get(f"/v1/events?{query}&limit=500").json["data"]
         expected = Counter(event["start"][:4] for event in listed)
-        counted = client.get(f"/v1/stats/events?by=year&{query}").json["data"]
-        assert {bucket["key"]: bucket["count"] for bucket in counted} == expected, query
+        counted = client.get(f"/v1/stats/events?by=year&{query}").json
+        held = {bucket["key"]: bucket["count"] for bucket in counted["data"] if bucket["count"]}
+        # Years between are zero rows, and events begun before `from` are counted in
+        # `before` rather than in buckets outside the range (tests/api/test_charts.py).
+        first = window[5:9] if window.startswith("from=") else "0000"
+        assert held == {year: n for year, n in expected.items() if year >= first}, query
+        assert counted["before"] == sum(n for year, n in expected.items() if year < first)
         by_type = client.get(f"/v1/stats/events?by=type&{query}").json["data"]
         assert sum(bucket["count"] for bucket in by_type) == len(listed), query
 
@@ -144,7 +149,8 @@ def test_stats_per_year_count_what_the_list_holds(
 def totals(client: FlaskClient) -> tuple[int, dict[str, int]]:
     listed = client.get("/v1/events?limit=1").json["meta"]["total"]
     per_year = client.get("/v1/stats/events?by=year").json["data"]
-    return listed, {bucket["key"]: bucket["count"] for bucket in per_year}
+    # Years holding events: the zero rows between them come and go with the range.
+    return listed, {bucket["key"]: bucket["count"] for bucket in per_year if bucket["count"]}
 
 
 def test_counts_follow_every_write(seeded: FlaskClient, writer: Writer) -> None:

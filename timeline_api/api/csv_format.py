@@ -14,7 +14,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from timeline_api.queries import stored
 from timeline_api.queries.export import drop_hidden_links
 from timeline_api.schemas.refs import located
 
-__all__ = ["CITATION_COLUMNS", "COLUMNS", "render", "render_citations", "wants_csv"]
+__all__ = ["CITATION_COLUMNS", "COLUMNS", "render", "render_citations", "table"]
 
 CITATION_COLUMNS = (
     "event",
@@ -43,14 +42,6 @@ CITATION_COLUMNS = (
     "url",
     "document_url",  # the stored document, opened at the quote
 )
-
-
-def wants_csv(request: Request, format_: str | None) -> bool:
-    """`?format=csv`, or an Accept header preferring text/csv to JSON."""
-    if format_ is not None:
-        return format_ == "csv"
-    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
-    return best == "text/csv"
 
 
 def render(session: Session, events: Sequence[Any], with_citations: bool = False) -> str:
@@ -137,3 +128,17 @@ def _citation_cells(
         "url": source.url or "",
         "document_url": at["url"] if at else "",
     }
+
+
+def table(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """Plain rows (stats, series) as CSV with a header: dates as ISO, missing cells empty."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

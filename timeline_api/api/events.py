@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, request
+import orjson
+from flask import Response, abort, request, stream_with_context, url_for
 from flask.views import MethodView
 
 from timeline_api import db
-from timeline_api.api import csv_format
+from timeline_api.api import csv_format, ics_format, ndjson_format, timelinejs_format
 from timeline_api.api.base import Blueprint, path_id
 from timeline_api.api.errors import InvalidParameter
 from timeline_api.api.paging import envelope
 from timeline_api.models import Actor, Event, EventType, Tag
 from timeline_api.queries import events as queries
+from timeline_api.queries import included
 from timeline_api.queries.events import EventFilters
-from timeline_api.schemas.events import EventDetailSchema, EventPageSchema, EventQuery
+from timeline_api.schemas.common import NoQuery
+from timeline_api.schemas.dumping import compile_dumper
+from timeline_api.schemas.events import (
+    EventDetailSchema,
+    EventListArgs,
+    EventListItemSchema,
+    EventPageSchema,
+    EventQuery,
+)
 
 blp = Blueprint(
     "events",
@@ -25,6 +35,12 @@ blp = Blueprint(
     "allow: a year, a month or a day.",
 )
 
+# The formats besides JSON, by media type: what `format=` names and Accept can ask for.
+MEDIA_TYPES = {
+    "text/csv": "csv",
+    "text/calendar": "ics",
+    ndjson_format.MEDIA_TYPE: "ndjson",
+}
 CSV_DOC = {
     "responses": {
         200: {
@@ -32,7 +48,15 @@ CSV_DOC = {
                 "text/csv": {
                     "schema": {"type": "string"},
                     "example": ",".join(csv_format.COLUMNS) + "\r\n",
-                }
+                },
+                "text/calendar": {
+                    "schema": {"type": "string"},
+                    "example": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...END:VCALENDAR\r\n",
+                },
+                ndjson_format.MEDIA_TYPE: {
+                    "schema": {"type": "string"},
+                    "example": '{"id":"tw-four-soldiers-sentenced-2025","title":"..."}\n',
+                },
             }
         }
     }
@@ -53,7 +77,9 @@ def check_ids(filters: EventFilters) -> None:
     for parameter, what, model, slugs in (
         ("type", "event type", EventType, filters.types),
         ("actor", "actor", Actor, filters.actors),
+        ("actor_all", "actor", Actor, filters.every_actor),
         ("tag", "tag", Tag, filters.tags),
+        ("tag_all", "tag", Tag, filters.every_tag),
     ):
         unknown = queries.unknown(db.session(), model, slugs)
         if unknown:
@@ -61,20 +87,74 @@ def check_ids(filters: EventFilters) -> None:
             raise InvalidParameter(parameter, f"names no known {what}: {names}")
 
 
-def events_page(filters: EventFilters) -> Any:
-    """A page of events as JSON, or as CSV when asked for."""
-    check_ids(filters)
-    as_csv = csv_format.wants_csv(request, request.args.get("format"))
-    page = queries.page(db.session(), filters)
+def chosen_format(given: str | None) -> str:
+    """`format=`, else the Accept header's best match (JSON unless another is preferred)."""
+    if given is not None:
+        return given
+    best = request.accept_mimetypes.best_match(["application/json", *MEDIA_TYPES])
+    return MEDIA_TYPES.get(best or "", "json")
+
+
+def events_page(args: EventListArgs) -> Any:
+    """A page of events as JSON, or in the format asked for."""
+    check_ids(args.filters)
+    wanted = chosen_format(args.format)
+    include = args.include
+    if wanted == "timelinejs" and "citations" not in include:
+        include = (*include, "citations")  # media and credit come from the first citation
+    if wanted == "ndjson":
+        return _stream(args, include)
+    page = queries.page(db.session(), args.filters)
+    included.add(db.session(), page.items, include)
     body, headers = envelope(page, queries.ORDERS)
-    if as_csv:
-        if request.args.get("rows") == "citations":
-            csv_text = csv_format.render_citations(db.session(), page.items)
+    headers = {**headers, "Vary": "Accept"}
+    if wanted != "json":
+        return _rendered(wanted, page.items, headers, args)
+    if args.fields:
+        body["data"] = [trimmed(item, args.fields) for item in page.items]
+    return body, 200, headers
+
+
+def _rendered(
+    wanted: str, items: list[Any], headers: dict[str, str], args: EventListArgs
+) -> Response:
+    """A page as CSV, iCalendar or TimelineJS: a Response, which the page schema leaves be."""
+    if wanted == "csv":
+        if args.rows == "citations":
+            csv_text = csv_format.render_citations(db.session(), items)
         else:
-            with_citations = request.args.get("include") == "citations"
-            csv_text = csv_format.render(db.session(), page.items, with_citations)
-        return Response(csv_text, mimetype="text/csv", headers={**headers, "Vary": "Accept"})
-    return body, 200, {**headers, "Vary": "Accept"}
+            csv_text = csv_format.render(db.session(), items, "citations" in args.include)
+        return Response(csv_text, mimetype="text/csv", headers=headers)
+    if wanted == "ics":
+        event_url = url_for("events.EventDetail", id="{id}", _external=True)
+        calendar = ics_format.render(items, event_url.replace("%7Bid%7D", "{id}"))
+        return Response(calendar, mimetype="text/calendar", headers=headers)
+    document = orjson.dumps(timelinejs_format.render(items), option=orjson.OPT_INDENT_2)
+    return Response(document, mimetype="application/json", headers=headers)
+
+
+_LIST_ITEM = EventListItemSchema()
+_dump_item = compile_dumper(_LIST_ITEM)
+# A list item's member → the record's key it is read from (id: slug, links: connections, ...).
+_KEYS = {name: field.attribute or name for name, field in _LIST_ITEM.dump_fields.items()}
+
+
+def trimmed(record: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The record with only the members `fields=` names, and its id."""
+    keep = {_KEYS["id"], *(_KEYS[name] for name in names)}
+    return {key: value for key, value in record.items() if key in keep}
+
+
+def _stream(args: EventListArgs, include: tuple[str, ...]) -> Response:
+    def shaped(record: dict[str, Any]) -> Any:
+        return _dump_item(trimmed(record, args.fields) if args.fields else record)
+
+    lines = ndjson_format.lines(db.session(), args.filters, include, shaped)
+    return Response(
+        stream_with_context(lines),
+        mimetype=ndjson_format.MEDIA_TYPE,
+        headers={"Vary": "Accept"},
+    )
 
 
 @blp.route("")
@@ -82,15 +162,17 @@ class EventList(MethodView):
     @blp.arguments(EventQuery, location="query", as_kwargs=False)
     @blp.response(200, EventPageSchema, headers=LIST_HEADERS)
     @blp.doc(**CSV_DOC)
-    def get(self, filters: EventFilters) -> Any:
+    def get(self, args: EventListArgs) -> Any:
         """List events
 
         Events whose span can overlap `from`..`to`, read at their widest: an event dated
         "2022" to "2024" matches `from=2023&to=2023`, and "2025-06" matches
-        `to=2025-06-03`. Filters combine with AND; repeated values of one filter with OR.
-        Pages are walked with `cursor`; `Accept: text/csv` or `format=csv` gives CSV.
+        `to=2025-06-03`. Filters combine with AND; repeated values of one filter with OR
+        (`actor_all`, `country_all`, `tag_all`: all of them). Pages are walked with `cursor`.
+        `format` (or Accept) gives CSV, TimelineJS JSON, iCalendar, or an NDJSON stream of
+        every match; `include` adds citations and links, `fields` trims.
         """
-        return events_page(filters)
+        return events_page(args)
 
 
 EVENT_ID = path_id("event", "tw-four-soldiers-sentenced-2025")
@@ -98,6 +180,7 @@ EVENT_ID = path_id("event", "tw-four-soldiers-sentenced-2025")
 
 @blp.route("/<string:id>", parameters=[EVENT_ID])
 class EventDetail(MethodView):
+    @blp.arguments(NoQuery, location="query", as_kwargs=True)
     @blp.response(200, EventDetailSchema)
     def get(self, id: str) -> Event:
         """Get one event

@@ -29,6 +29,9 @@ COMPRESSION = {
         "text/css",
         "text/javascript",
         "application/javascript",
+        "application/x-ndjson",  # streamed: zstd or brotli chunk by chunk (not gzip)
+        "text/calendar",
+        "application/atom+xml",
     ],
     # Swagger UI's files are streamed: compare their ETag with the coding's suffix too.
     "COMPRESS_STREAMING_ENDPOINT_CONDITIONAL": ["docs_assets.asset"],
@@ -66,6 +69,10 @@ def _conditional(response: Response) -> Response:
     compressed answer its own strong ETag ("<hash>:gzip") and checks If-None-Match again.
     """
     if request.method in ("GET", "HEAD") and response.status_code == 200:
+        if response.is_streamed and "ETag" not in response.headers:
+            # Hashing a stream would read all of it into memory first: it goes untagged.
+            response.headers.setdefault("Cache-Control", _cache_control())
+            return response
         response.add_etag()
         response.headers.setdefault("Cache-Control", _cache_control())
         response.make_conditional(request)

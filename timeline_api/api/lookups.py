@@ -16,10 +16,9 @@ from timeline_api.api.paging import envelope
 from timeline_api.models import Actor, EventType, Source, Tag
 from timeline_api.queries import documents
 from timeline_api.queries import lookups as queries
-from timeline_api.queries.events import EventFilters
 from timeline_api.schemas import lookups as schemas
-from timeline_api.schemas.common import page_schema
-from timeline_api.schemas.events import EventPageSchema, EventQuery
+from timeline_api.schemas.common import NoQuery, page_schema
+from timeline_api.schemas.events import EventListArgs, EventPageSchema, EventQuery
 from timeline_api.schemas.lookups import ListArgs, list_query
 
 actors = Blueprint(
@@ -105,6 +104,7 @@ class ActorList(MethodView):
 
 @actors.route("/<string:id>", parameters=[ACTOR_ID])
 class ActorDetail(MethodView):
+    @actors.arguments(NoQuery, location="query", as_kwargs=True)
     @actors.response(200, schemas.ActorDetailSchema)
     def get(self, id: str) -> Any:
         """Get one actor
@@ -119,14 +119,14 @@ class ActorEvents(MethodView):
     @actors.arguments(EventQuery, location="query", as_kwargs=False)
     @actors.response(200, EventPageSchema, headers=LIST_HEADERS)
     @actors.doc(**CSV_DOC)
-    def get(self, filters: EventFilters, id: str) -> Any:
+    def get(self, args: EventListArgs, id: str) -> Any:
         """List an actor's events
 
         The events naming this actor, in any role; the parameters of `/v1/events` apply,
         and `actor` is this one.
         """
         _detail(Actor, id, "actor")
-        return events_page(replace(filters, actors=(id,)))
+        return events_page(replace(args, filters=replace(args.filters, actors=(id,))))
 
 
 @sources.route("")
@@ -147,6 +147,7 @@ class SourceList(MethodView):
 
 @sources.route("/<string:id>", parameters=[SOURCE_ID])
 class SourceDetail(MethodView):
+    @sources.arguments(NoQuery, location="query", as_kwargs=True)
     @sources.response(200, schemas.SourceDetailSchema)
     def get(self, id: str) -> Any:
         """Get one source
@@ -190,6 +191,7 @@ class TagList(MethodView):
 
 @tags.route("/<string:id>", parameters=[TAG_ID])
 class TagDetail(MethodView):
+    @tags.arguments(NoQuery, location="query", as_kwargs=True)
     @tags.response(200, schemas.TagDetailSchema)
     def get(self, id: str) -> Any:
         """Get one tag
@@ -213,6 +215,7 @@ class EventTypeList(MethodView):
 
 @event_types.route("/<string:id>", parameters=[EVENT_TYPE_ID])
 class EventTypeDetail(MethodView):
+    @event_types.arguments(NoQuery, location="query", as_kwargs=True)
     @event_types.response(200, schemas.EventTypeDetailSchema)
     def get(self, id: str) -> Any:
         """Get one event type
@@ -224,6 +227,7 @@ class EventTypeDetail(MethodView):
 
 @countries.route("")
 class CountryList(MethodView):
+    @countries.arguments(NoQuery, location="query", as_kwargs=True)
     @countries.response(200, schemas.CountryListSchema)
     def get(self) -> Any:
         """List countries

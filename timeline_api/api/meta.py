@@ -7,17 +7,25 @@ from typing import Any
 from flask import Blueprint, Response, current_app, url_for
 
 from timeline_api import spec
+from timeline_api.api import page
 
 blp = Blueprint("meta", __name__)
 
 
 @blp.get("/")
-def index() -> dict[str, Any]:
-    """Where to start: the resources and the documentation."""
+def index() -> Any:
+    """Where to start: the resources and the documentation; in a browser, the timeline."""
+    if page.wants_page():
+        return page.timeline()
+    return _index(), 200, {"Vary": "Accept"}
+
+
+def _index() -> dict[str, Any]:
     return {
         "name": "timeline-api",
         "docs": url_for("api-docs.openapi_swagger_ui", _external=True),
         "openapi": url_for("api-docs.openapi_json", _external=True),
+        "timeline": url_for("page.timeline", _external=True),
         "resources": {
             name: url_for(f"{name}.{view}", _external=True)
             for name, view in (

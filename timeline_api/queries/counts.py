@@ -76,7 +76,11 @@ def only_searched(filters: EventFilters) -> bool:
 def by_counts_table(filters: EventFilters) -> bool:
     """Whether `event_counts` can answer: no filter other than dates and types."""
     return not (
-        filters.actors
+        filters.min_importance is not None
+        or filters.every_actor
+        or filters.every_country
+        or filters.every_tag
+        or filters.actors
         or filters.countries
         or filters.tags
         or filters.search is not None

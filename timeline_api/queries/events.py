@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -28,7 +29,7 @@ from timeline_api.queries.paging import (
 )
 from timeline_api.search import Query, snippet
 
-__all__ = ["ORDERS", "EventFilters", "detail", "page", "unknown"]
+__all__ = ["ORDERS", "EventFilters", "batches", "detail", "page", "unknown"]
 
 # Best match first; pages by position, as ranks are computed per query.
 RELEVANCE = Order("relevance", (), by_position=True)
@@ -103,15 +104,57 @@ def _walked(
     session: Session, filters: EventFilters, dialect: str, order: Order, matches: int
 ) -> tuple[list[int], Key | None, int, bool]:
     """A page's ids walked along the order's index (see queries.filters), and the total."""
+    driver = counts.choose_driver(session, filters, dialect)
+    ids, next_key = _walked_ids(session, filters, dialect, order, matches, driver)
+    total, exact = counts.total(session, filters, dialect, driver, matches)
+    return ids, next_key, total, exact
+
+
+def _walked_ids(
+    session: Session,
+    filters: EventFilters,
+    dialect: str,
+    order: Order,
+    matches: int,
+    driver: str | None,
+) -> tuple[list[int], Key | None]:
     how = search_plan(filters, matches) if filters.search is not None else "joined"
     by_end = order.columns[0][0] is Event.latest
-    driver = counts.choose_driver(session, filters, dialect)
     walked = parts(shape(filters, dialect, by_end, driver, how))
     keys = cached_keys_statement(walked, order, filters.after is not None)
     bound = values(filters, dialect)
-    ids, next_key = page_keys(session, keys, filters.limit, filters.after, bound)
-    total, exact = counts.total(session, filters, dialect, driver, matches)
-    return ids, next_key, total, exact
+    return page_keys(session, keys, filters.limit, filters.after, bound)
+
+
+def batches(session: Session, filters: EventFilters, size: int = 500) -> Iterator[list[Any]]:
+    """Every matching event from `filters.after` on, as records, `size` at a time.
+
+    Each batch is a keyset page (the next starts after the last key), so memory holds one
+    batch whatever the result's size, and no total is counted.
+    """
+    dialect = session.get_bind().dialect.name
+    order = ORDERS[filters.sort]
+    matches = 0
+    if filters.search is not None:
+        matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
+    driver = None if order is RELEVANCE else counts.choose_driver(session, filters, dialect)
+    current = replace(filters, limit=size)
+    while True:
+        if order is RELEVANCE and current.search is not None:
+            ranked = fulltext.by_relevance(
+                filtered(current, dialect).with_only_columns(Event.id), current.search, dialect
+            )
+            ids, next_key = ranked_keys(session, ranked, size, current.after)
+        else:
+            ids, next_key = _walked_ids(session, current, dialect, order, matches, driver)
+        items = listing.records(session, ids, with_text=current.search is not None)
+        if current.search is not None:
+            for item in items:
+                _add_snippet(item, current.search)
+        yield items
+        if next_key is None:
+            return
+        current = replace(current, after=next_key)
 
 
 def _add_snippet(item: dict[str, Any], query: Query) -> None:

@@ -12,7 +12,18 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, exists, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 
 from timeline_api.models import (
     Actor,
@@ -41,6 +52,11 @@ class EventFilters:
     tags: tuple[str, ...] = ()
     search: Query | None = None
     is_disputed: bool | None = None
+    min_importance: int | None = None
+    # All-of forms: an event must have every one of these (the tuples above: any of them).
+    every_actor: tuple[str, ...] = ()
+    every_country: tuple[str, ...] = ()
+    every_tag: tuple[str, ...] = ()
     sort: str = "start"
     limit: int = 50
     after: Key | None = None
@@ -58,6 +74,8 @@ class Shape:
     search: str  # "" for none, else one of fulltext.PLANS
     by_end: bool = False  # walk the window in end order
     driver: str | None = None  # list from this related filter (see counts.choose_driver)
+    min_importance: bool = False
+    every: tuple[str, ...] = ()  # the all-of filters used: "actor", "country", "tag"
 
 
 def shape(
@@ -76,6 +94,8 @@ def shape(
         search if filters.search is not None else "",
         by_end,
         driver,
+        filters.min_importance is not None,
+        every_names(filters),
     )
 
 
@@ -95,7 +115,12 @@ def values(filters: EventFilters, dialect: str) -> dict[str, Any]:
         actors=list(filters.actors),
         countries=list(filters.countries),
         tags=list(filters.tags),
+        min_importance=filters.min_importance,
     )
+    for name in every_names(filters):
+        wanted = list(dict.fromkeys(getattr(filters, f"every_{name}")))
+        found[f"every_{name}"] = wanted
+        found[f"every_{name}_count"] = len(wanted)
     if filters.search is not None:
         found["search"] = fulltext.expression(filters.search, dialect)
     return found
@@ -113,6 +138,25 @@ def related_names(filters: EventFilters) -> tuple[str, ...]:
     return tuple(name for name, used in given if used)
 
 
+def every_names(filters: EventFilters) -> tuple[str, ...]:
+    """The all-of filters that `filters` use."""
+    given = (
+        ("actor", filters.every_actor),
+        ("country", filters.every_country),
+        ("tag", filters.every_tag),
+    )
+    return tuple(name for name, used in given if used)
+
+
+def rest(shape: Shape) -> list[ColumnElement[bool]]:
+    """Importance and the all-of filters: checked on the events the other filters find."""
+    found = []
+    if shape.min_importance:
+        found.append(Event.importance >= bindparam("min_importance", type_=Event.importance.type))
+    found += [has_every(name) for name in shape.every]
+    return found
+
+
 @lru_cache(maxsize=1024)
 def parts(shape: Shape) -> tuple[Select[Any], ...]:
     """The matching events as statements, each walking one index range (see queries.window).
@@ -120,7 +164,7 @@ def parts(shape: Shape) -> tuple[Select[Any], ...]:
     With a driver (a search, or one of the related filters), the statement starts from the
     driver's events instead, one part; other related filters are checked event by event.
     """
-    statement = select(Event).where(*kept(shape.types))
+    statement = select(Event).where(*kept(shape.types), *rest(shape))
     for name in shape.related:
         statement = statement.where(member(name, drive=name == shape.driver))
     if shape.search:
@@ -141,7 +185,7 @@ def conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
 
 def _matching(filters: EventFilters) -> Select[Event]:
     given = shape(filters, "")
-    found = kept(given.types) + [member(name) for name in given.related]
+    found = kept(given.types) + rest(given) + [member(name) for name in given.related]
     if given.first or given.last:
         ranges = window.ranges(given.first, given.last)
         found.append(or_(*(and_(*one_range) for one_range in ranges)))
@@ -181,6 +225,25 @@ def related(name: str) -> Select[Any]:
         tags: BindParameter[str] = bindparam("tags", expanding=True)
         return select(event_tags.c.event_id).join(Tag).where(Tag.slug.in_(tags))
     return select(AlternativeDate.event_id)  # disputed, undisputed
+
+
+def has_every(name: str) -> ColumnElement[bool]:
+    """The event has every value of the all-of filter `name`: counted on the event's own rows
+    of the junction (its primary key), like `member` checks a related filter event by event."""
+    every: BindParameter[str] = bindparam(f"every_{name}", expanding=True)
+    count = bindparam(f"every_{name}_count", type_=Integer())
+    if name == "actor":
+        key: Any = Actor.slug
+        rows = select(func.count(func.distinct(key))).select_from(EventActor).join(Actor)
+        rows = rows.where(EventActor.event_id == Event.id)
+    elif name == "country":
+        key = event_countries.c.country_code
+        rows = select(func.count(func.distinct(key))).where(event_countries.c.event_id == Event.id)
+    else:
+        key = Tag.slug
+        rows = select(func.count(func.distinct(key))).select_from(event_tags).join(Tag)
+        rows = rows.where(event_tags.c.event_id == Event.id)
+    return rows.where(key.in_(every)).scalar_subquery() == count
 
 
 def member(name: str, drive: bool = False) -> ColumnElement[bool]:

@@ -71,7 +71,7 @@ def _grouped(shape: Shape, by: str) -> Select[Any]:
             .join(per_type, per_type.c.type_id == EventType.id)
             .order_by(per_type.c.events.desc(), EventType.slug)
         )
-    key, label, joined = _GROUPED[by]
+    key, label, joined = GROUPED[by]
     events = func.count(func.distinct(joined.c.event_id))
     return (
         select(key, label, events)
@@ -144,7 +144,7 @@ _TAGS = (
     .join(Tag, Tag.id == event_tags.c.tag_id)
     .subquery()
 )
-_GROUPED = {
+GROUPED = {
     name: (table.c.slug, table.c.name, table)
     for name, table in (
         ("actor", _ACTORS),

@@ -120,6 +120,10 @@ class PageLinksSchema(Documented):
     )
 
 
+class NoQuery(Documented):
+    """No query parameters: any one given is refused as unknown, never ignored."""
+
+
 def page_schema(
     item: type[Documented], name: str, class_name: str | None = None
 ) -> type[Documented]:

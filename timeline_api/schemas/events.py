@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,8 +10,9 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from timeline_api.dates import PartialDate
 from timeline_api.queries.events import ORDERS, EventFilters
+from timeline_api.queries.included import INCLUDES
 from timeline_api.schemas.common import Documented, page_schema
-from timeline_api.schemas.fields import SLUG_PATTERN, PartialDateField, Pattern
+from timeline_api.schemas.fields import SLUG_PATTERN, Pattern, QueryDateField
 from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
@@ -44,22 +46,40 @@ def _ids(what: str, example: str) -> Repeated:
     )
 
 
+def _every(what: str, parameter: str, value: fields.String, example: list[str]) -> Repeated:
+    return Repeated(
+        value,
+        data_key=f"{parameter}_all",
+        metadata={
+            "description": f"Only events with every one of these {what} (all of them, where "
+            f"`{parameter}` asks for any of them); repeat the parameter or separate by commas.",
+            "example": example,
+        },
+    )
+
+
+DATE_FORMS = (
+    "YYYY, YYYY-MM or YYYY-MM-DD, or an ISO 8601 date-time such as 2024-01-01T00:00:00.000Z "
+    "whose date is used as written (the day in the time zone it gives: never shifted to UTC; "
+    "a bracketed zone name such as `[Asia/Taipei]` must be one the server knows)"
+)
+
+
 class EventFilterQuery(Documented):
     """Which events: by date range, type, actor, country, tag, words, dispute."""
 
-    from_ = PartialDateField(
+    from_ = QueryDateField(
         data_key="from",
         metadata={
-            "description": "Events that can overlap this date or later: YYYY, YYYY-MM or "
-            "YYYY-MM-DD. "
+            "description": f"Events that can overlap this date or later: {DATE_FORMS}. "
             "A partial date means its whole year or month.",
             "example": "2022",
         },
     )
-    to = PartialDateField(
+    to = QueryDateField(
         metadata={
-            "description": "Events that can overlap this date or earlier: YYYY, YYYY-MM or "
-            "YYYY-MM-DD; `to=2024` includes 31 December 2024.",
+            "description": f"Events that can overlap this date or earlier: {DATE_FORMS}; "
+            "`to=2024` includes 31 December 2024.",
             "example": "2024",
         }
     )
@@ -73,6 +93,18 @@ class EventFilterQuery(Documented):
         },
     )
     tag = _ids("tag ids", "cyber")
+    actor_all = _every("actors", "actor", fields.String(validate=SLUG), ["icefcom", "pla"])
+    country_all = _every("countries", "country", fields.String(validate=COUNTRY), ["TW", "CN"])
+    tag_all = _every("tags", "tag", fields.String(validate=SLUG), ["cyber", "bounty"])
+    min_importance = fields.Integer(
+        strict=False,
+        validate=validate.Range(1, 5, error="must be between 1 and 5"),
+        metadata={
+            "description": "Only events of at least this importance (1 minor .. 5 major): "
+            "fewer, bigger events for a zoomed-out view.",
+            "example": 4,
+        },
+    )
     q = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
@@ -115,12 +147,52 @@ class EventFilterQuery(Documented):
             tags=tuple(data.get("tag", ())),
             search=parse(data["q"]) if data.get("q") else None,
             is_disputed=data.get("disputed"),
+            min_importance=data.get("min_importance"),
+            every_actor=tuple(data.get("actor_all", ())),
+            every_country=tuple(code.upper() for code in data.get("country_all", ())),
+            every_tag=tuple(data.get("tag_all", ())),
             **paging,
         )
 
 
+FORMATS = ("json", "csv", "timelinejs", "ics", "ndjson")
+# What `fields=` can keep: a list item's members (`id` is always kept).
+LIST_FIELDS = (
+    "title",
+    "summary",
+    "type",
+    "importance",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "earliest",
+    "latest",
+    "is_approximate",
+    "date_note",
+    "disputed",
+    "actors",
+    "countries",
+    "tags",
+    "snippet",
+    "updated_at",
+    *INCLUDES,
+)
+
+
+@dataclass(frozen=True)
+class EventListArgs:
+    """An events list request: which events, and how to give them."""
+
+    filters: EventFilters
+    include: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()  # empty: every member
+    format: str | None = None  # None: by the Accept header
+    rows: str = "events"  # CSV: a row per event, or per citation
+
+
 class EventQuery(EventFilterQuery):
-    """Filters, order and page of an events list."""
+    """Filters, order, page and shape of an events list."""
 
     sort = fields.String(
         load_default="start",
@@ -135,19 +207,35 @@ class EventQuery(EventFilterQuery):
     limit = limit_field()
     cursor = cursor_field(encode_cursor(ORDERS["start"], (date(2022, 1, 1), date(2024, 12, 31), 7)))
     format = fields.String(
-        validate=validate.OneOf(["json", "csv"]),
+        validate=validate.OneOf(FORMATS),
         metadata={
-            "description": "`csv` for a flat CSV with a header row (or send `Accept: text/csv`).",
+            "description": "`csv`: a flat CSV with a header row (or send `Accept: text/csv`); "
+            "`timelinejs`: the page as TimelineJS 3 JSON; `ics`: the page as iCalendar all-day "
+            "events (or `Accept: text/calendar`); `ndjson`: every matching event, one JSON "
+            "object a line, streamed without paging (`limit` and `cursor` do not apply; or "
+            "`Accept: application/x-ndjson`).",
             "example": "csv",
         },
     )
-    include = fields.String(
-        validate=validate.OneOf(["citations"]),
+    include = Repeated(
+        fields.String(validate=validate.OneOf(INCLUDES)),
         metadata={
-            "description": "With CSV: `citations` adds a column `citations_text`, each citation "
-            "on a line of its own: “quote” — publisher: title, date, address (the page, or the "
-            "stored document opened at the quote). An import ignores that column.",
-            "example": "citations",
+            "description": "Add to each event its `citations` (source and quote) and/or its "
+            "`links` to other events, as the detail gives them; a page then costs three more "
+            "queries, whatever its size. With CSV, `citations` adds a column `citations_text`, "
+            "each citation on a line of its own: “quote” — publisher: title, date, address (the "
+            "page, or the stored document opened at the quote); an import ignores that column.",
+            "example": ["citations", "links"],
+        },
+    )
+    fields_ = Repeated(
+        fields.String(validate=validate.OneOf(LIST_FIELDS)),
+        data_key="fields",
+        metadata={
+            "description": "Only these members of each event (`id` always comes too), e.g. "
+            "`fields=title,start,end` for a timeline's markers. Name `citations` or `links` "
+            "here only with `include`.",
+            "example": ["title", "start", "end"],
         },
     )
     rows = fields.String(
@@ -166,15 +254,32 @@ class EventQuery(EventFilterQuery):
         if data.get("sort") == "relevance" and not data.get("q"):
             raise ValidationError("relevance needs a search: give `q` too", "sort")
 
+    @validates_schema
+    def _included(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        missing = [
+            name
+            for name in data.get("fields_", ())
+            if name in INCLUDES and name not in data.get("include", ())
+        ]
+        if missing:
+            raise ValidationError(f"names {missing[0]!r}: add include={missing[0]} too", "fields")
+
     @post_load
-    def _filters(self, data: dict[str, Any], **_kwargs: Any) -> EventFilters:
+    def _filters(self, data: dict[str, Any], **_kwargs: Any) -> EventListArgs:
         order = ORDERS[data["sort"]]
         cursor = data.get("cursor")
-        return self.filters(
+        filters = self.filters(
             data,
             sort=order.name,
             limit=data["limit"],
             after=decode_cursor(cursor, order) if cursor else None,
+        )
+        return EventListArgs(
+            filters,
+            tuple(dict.fromkeys(data.get("include", ()))),
+            tuple(dict.fromkeys(data.get("fields_", ()))),
+            data.get("format"),
+            data.get("rows", "events"),
         )
 
 
@@ -371,4 +476,18 @@ class EventDetailSchema(EventSchema):
     )
 
 
-EventPageSchema = page_schema(EventSchema, "events")
+class EventListItemSchema(EventSchema):
+    """An event as a list shows it, with what `include` asked for."""
+
+    citations = fields.List(
+        fields.Nested(CitationSchema),
+        metadata={"description": "Only with `include=citations`: every source for the event."},
+    )
+    links = fields.List(
+        fields.Nested(LinkSchema),
+        attribute="connections",
+        metadata={"description": "Only with `include=links`: related events, both directions."},
+    )
+
+
+EventPageSchema = page_schema(EventListItemSchema, "events", "EventPageSchema")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import zoneinfo
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -56,6 +59,47 @@ class PartialDateField(fields.String):
         if value is None:
             return None
         return str(value)
+
+
+# A date-time as date pickers send it: 2024-01-01T00:00:00.000Z, ...+08:00, ...[Asia/Taipei].
+_DATE_TIME = re.compile(
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+    r"(?P<offset>Z|[+-][0-9]{2}:?[0-9]{2})?(?:\[(?P<zone>[^\]]+)\])?$"
+)
+
+
+class QueryDateField(PartialDateField):
+    """A filter's date: YYYY, YYYY-MM, YYYY-MM-DD, or an ISO 8601 date-time whose date is used.
+
+    The date written in a date-time is the day in the time zone the value gives (an offset, Z,
+    or a bracketed zone name), so it is kept as written, never shifted to UTC; a zone name the
+    server does not know is refused by name rather than guessed.
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = value.strip() if isinstance(value, str) else value
+        moment = _DATE_TIME.match(text) if isinstance(text, str) else None
+        if moment is None:
+            return super()._deserialize(value, attr, data, **kwargs)
+        try:  # the clock part must be a real time too: 25:00 is a typo, not midnight
+            datetime.fromisoformat(text.split("[", 1)[0].replace(" ", "T"))
+        except ValueError:
+            raise ValidationError(f"is not a real date-time: got {text!r}") from None
+        zone = moment["zone"]
+        if zone is not None and not _known_zone(zone):
+            raise ValidationError(
+                f"names a time zone this server does not know: {zone!r}; "
+                "give an offset such as +08:00 or Z, or an IANA name such as Asia/Taipei"
+            )
+        return super()._deserialize(moment["date"], attr, data, **kwargs)
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 class Quantity(fields.Field[Any]):

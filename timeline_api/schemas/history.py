@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
+from timeline_api.models.audit import ACTIONS, RECORD_TYPES
 from timeline_api.queries.paging import CHANGES
-from timeline_api.schemas.common import Documented, page_schema
-from timeline_api.schemas.paging import cursor_field, encode_cursor, limit_field
+from timeline_api.schemas.common import Documented, PageMetaSchema, page_schema
+from timeline_api.schemas.paging import Repeated, cursor_field, encode_cursor, limit_field
 
 # Change ids are BIGINT: a larger one names no change, and no database could compare it.
 LARGEST_ID = 2**63 - 1
@@ -99,7 +100,32 @@ class SinceField(fields.Field[Any]):
 
 
 class ChangesQuery(HistoryQuery):
-    """What changed since a change id or a moment, oldest first."""
+    """What changed since a change id or a moment, oldest first; or the newest, as Atom."""
+
+    record_type = Repeated(
+        fields.String(validate=validate.OneOf(RECORD_TYPES)),
+        metadata={
+            "description": "Only changes to these kinds of record (repeat, or separate by "
+            "commas): " + ", ".join(RECORD_TYPES) + ".",
+            "example": ["events"],
+        },
+    )
+    action = Repeated(
+        fields.String(validate=validate.OneOf(ACTIONS)),
+        metadata={
+            "description": "Only these actions: " + ", ".join(ACTIONS) + ".",
+            "example": ["create", "update"],
+        },
+    )
+    format = fields.String(
+        validate=validate.OneOf(["json", "atom"]),
+        metadata={
+            "description": "`atom`: an Atom feed of the newest `limit` changes matching the "
+            "filters, newest first (for feed readers; `cursor` does not apply). Or send "
+            "`Accept: application/atom+xml`.",
+            "example": "atom",
+        },
+    )
 
     since = SinceField(
         metadata={
@@ -111,3 +137,22 @@ class ChangesQuery(HistoryQuery):
 
 
 HistoryPageSchema = page_schema(RevisionSchema, "revisions", "HistoryPageSchema")
+
+
+class ChangesMetaSchema(PageMetaSchema):
+    """Where this page sits, and where to resume."""
+
+    last_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "The last change id this page holds (or the `since` asked for, when "
+            "it holds none): ask again with `since=<last_id>` for what came after.",
+            "example": 212,
+        },
+    )
+
+
+class ChangesPageSchema(HistoryPageSchema):  # type: ignore[misc,valid-type]
+    """A page of changes."""
+
+    meta = fields.Nested(ChangesMetaSchema, metadata={"description": "Totals, paging, resuming."})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from timeline_api.schemas.common import Documented
 from timeline_api.schemas.fields import Quantity
@@ -72,3 +72,21 @@ class SeriesListSchema(Documented):
     """Every series."""
 
     data = fields.List(fields.Nested(SeriesSchema), metadata={"description": "The series."})
+
+
+class SeriesListQuery(Documented):
+    """No parameters: an unknown one is refused, not ignored."""
+
+
+class SeriesQuery(Documented):
+    """How to give one series."""
+
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={
+            "description": "`csv`: the points as CSV with a header, one row a point, each with "
+            "`period_start` and `period_end` (or send `Accept: text/csv`).",
+            "example": "csv",
+        },
+    )

@@ -1,14 +1,35 @@
-"""Counts of events per group, for dashboards."""
+"""Counts of events per group or per calendar bucket, for dashboards and charts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import fields, post_load, validate
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from timeline_api.buckets import RULE, SIZES
+from timeline_api.queries.charts import GROUPS as CHART_GROUPS
+from timeline_api.queries.events import EventFilters
 from timeline_api.queries.stats import GROUPS
 from timeline_api.schemas.common import Documented
 from timeline_api.schemas.events import EventFilterQuery
+
+BY = tuple(dict.fromkeys((*SIZES, *GROUPS)))
+
+
+@dataclass(frozen=True)
+class StatsArgs:
+    """What to count, how to group it, and how to give it."""
+
+    by: str
+    filters: EventFilters
+    group: str | None = None
+    cumulative: bool = False
+    format: str = "json"
+
+    @property
+    def is_dated(self) -> bool:
+        return self.by in SIZES
 
 
 class StatsQuery(EventFilterQuery):
@@ -16,36 +37,127 @@ class StatsQuery(EventFilterQuery):
 
     by = fields.String(
         required=True,
-        validate=validate.OneOf(GROUPS),
+        validate=validate.OneOf(BY),
         metadata={
-            "description": "`year` or `month` of the start (a start known only to the year stays "
-            "in its year under `month`), or `type`, `actor`, `country`, `tag`.",
-            "example": "year",
+            "description": "Buckets of the start: `day`, `week` (ISO, from Monday), `month`, "
+            "`quarter`, `year`, zero-filled, each with `bucket_start` and `bucket_end` (`day` "
+            "and `week` need `from` and `to`); or `type`, `actor`, `country`, `tag`, largest "
+            "first. " + RULE,
+            "example": "month",
+        },
+    )
+    group = fields.String(
+        validate=validate.OneOf(CHART_GROUPS),
+        metadata={
+            "description": "With a bucket `by`: a row per bucket and `type`, `actor`, `country` "
+            "or `tag` (every group in every bucket, zeros included), e.g. events per month by "
+            "type in one request. An event counts once for each group it has.",
+            "example": "type",
+        },
+    )
+    cumulative = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "With a bucket `by`: add `cumulative`, the running total per group.",
+            "example": True,
+        },
+    )
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={
+            "description": "`csv`: the rows as CSV with a header (undated periods after the "
+            "buckets, told apart by `precision`).",
+            "example": "csv",
         },
     )
 
+    @validates_schema
+    def _bucketed(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        by = data.get("by")
+        if by is None or by in SIZES:
+            if by in ("day", "week") and not (data.get("from_") and data.get("to")):
+                raise ValidationError(f"{by} buckets need `from` and `to`", "by")
+            return
+        if data.get("group"):
+            raise ValidationError(f"needs a bucket `by` ({', '.join(SIZES)}), not {by}", "group")
+        if data.get("cumulative"):
+            raise ValidationError(f"needs a bucket `by` ({', '.join(SIZES)})", "cumulative")
+
     @post_load
-    def _grouped(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        return {"by": data["by"], "filters": self.filters(data)}
+    def _grouped(self, data: dict[str, Any], **_kwargs: Any) -> StatsArgs:
+        return StatsArgs(
+            data["by"], self.filters(data), data.get("group"), data["cumulative"], data["format"]
+        )
 
 
 class BucketSchema(Documented):
-    """One group and how many events fall in it."""
+    """One group or bucket and how many events fall in it."""
 
     key = fields.String(
-        metadata={"description": "A year, `YYYY-MM`, or an id or code.", "example": "2024"}
+        metadata={
+            "description": "An id or code; or the bucket: `2024-06-05`, `2024-W23`, `2024-06`, "
+            "`2024-Q2`, `2024`.",
+            "example": "2024-06",
+        }
     )
-    label = fields.String(metadata={"description": "A name to show.", "example": "2024"})
+    label = fields.String(metadata={"description": "A name to show.", "example": "2024-06"})
+    bucket_start = fields.Date(
+        metadata={"description": "Buckets: the first day.", "example": "2024-06-01"}
+    )
+    bucket_end = fields.Date(
+        metadata={"description": "Buckets: the last day (inclusive).", "example": "2024-06-30"}
+    )
+    precision = fields.String(
+        metadata={
+            "description": "Buckets: their size; undated periods: `year` or `month`.",
+            "example": "month",
+        }
+    )
+    group = fields.String(
+        metadata={"description": "With `group`: the group's id or code.", "example": "arrest"}
+    )
+    group_label = fields.String(
+        metadata={"description": "With `group`: its name.", "example": "Arrest"}
+    )
     count = fields.Integer(metadata={"description": "Matching events.", "example": 7})
+    cumulative = fields.Integer(
+        metadata={
+            "description": "With `cumulative=true`: events known to have started by "
+            "`bucket_end`, in this group.",
+            "example": 31,
+        }
+    )
 
 
 class StatsSchema(Documented):
-    """Counts per group."""
+    """Counts per group or per bucket."""
 
-    by = fields.String(metadata={"description": "How events were grouped.", "example": "year"})
+    by = fields.String(metadata={"description": "How events were grouped.", "example": "month"})
+    group = fields.String(
+        allow_none=True, metadata={"description": "The second key, if any.", "example": "type"}
+    )
+    rule = fields.String(
+        metadata={"description": "Buckets: how partial dates were counted.", "example": RULE}
+    )
+    before = fields.Integer(
+        metadata={
+            "description": "Buckets: matching events that started before the first bucket "
+            "(they reach into the range); counted in `cumulative` from the start.",
+            "example": 0,
+        }
+    )
     data = fields.List(
         fields.Nested(BucketSchema),
         metadata={
-            "description": "Groups with at least one event: dates in order, others largest first."
+            "description": "Buckets: every one from `from` (or the first start) to `to` (or the "
+            "last), in order, zeros included. Groups: those with an event, largest first."
+        },
+    )
+    undated = fields.List(
+        fields.Nested(BucketSchema),
+        metadata={
+            "description": "Buckets: events whose start is too coarse for the buckets, counted "
+            "once over their own year or month (`bucket_start`..`bucket_end`)."
         },
     )
