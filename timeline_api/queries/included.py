@@ -71,9 +71,11 @@ def _citations() -> Rows:
             Source.slug.label("source__slug"),
             Source.publisher.label("source__publisher"),
             Source.title.label("source__title"),
+            Source.title_is_descriptive.label("source__title_is_descriptive"),
             Source.author.label("source__author"),
             Source.url.label("source__url"),
             Source.published.label("source__published"),
+            Source.document.label("source__document"),  # to locate the quote in it
         )
         .join(Source, Source.id == Citation.source_id)
         .where(Citation.event_id.in_(_IDS))

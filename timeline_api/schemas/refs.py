@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -147,6 +148,8 @@ class QuoteLocation(fields.Nested):
         super().__init__(QuoteLocationSchema, allow_none=True, dump_only=True, **kwargs)
 
     def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        if isinstance(obj, dict):  # a list's plain record (queries.included)
+            return located(SimpleNamespace(**obj["source"]), obj.get("quote"))
         return located(obj.source, obj.quote)
 
 
