@@ -115,7 +115,7 @@ def documented_examples(operation: dict[str, Any]) -> list[tuple[str, Any]]:
     found = []
     for parameter in operation.get("parameters", []):
         example = parameter.get("example", parameter.get("schema", {}).get("example"))
-        if parameter["in"] == "query" and example is not None:
+        if parameter.get("in") == "query" and example is not None:
             found.append((parameter["name"], example))
     return found
 

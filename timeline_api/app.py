@@ -9,9 +9,10 @@ from flask import Flask
 
 from timeline_api import db
 from timeline_api.api import (
+    actors,
     auth,
-    editing,  # noqa: F401  (adds the write routes to the blueprints)
     errors,
+    event_types,
     events,
     health,
     history,
@@ -20,7 +21,9 @@ from timeline_api.api import (
     lookups,
     meta,
     series,
+    sources,
     stats,
+    tags,
 )
 from timeline_api.api.base import Api
 from timeline_api.api.json_provider import OrjsonProvider
@@ -29,7 +32,11 @@ from timeline_api.spec import describe
 
 BLUEPRINTS = (
     events.blp,
-    *lookups.BLUEPRINTS,
+    actors.blp,
+    sources.blp,
+    tags.blp,
+    event_types.blp,
+    lookups.countries,
     series.blp,
     stats.blp,
     history.blp,
