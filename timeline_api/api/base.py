@@ -118,6 +118,9 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # untyped library
         prepare_response(default, self.spec, errors.PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
+    def _register_pagination_header(self) -> None:
+        """Nothing: lists page by cursor (schemas/paging.py), not flask-smorest's pages."""
+
     def _register_etag_headers(self) -> None:
         self.spec.components.parameter("IF_NONE_MATCH", "header", IF_NONE_MATCH, lazy=True)
         self.spec.components.parameter("IF_MATCH", "header", IF_MATCH, lazy=True)

@@ -58,8 +58,10 @@ def history_page(record_type: str, record_id: str, query: dict[str, Any]) -> Any
 
 @blp.route("")
 class Changes(MethodView):
+    @blp.doc(operationId="listChanges")
     @blp.arguments(ChangesQuery, location="query")
     @blp.response(200, HistoryPageSchema)
+    @blp.problems(400)
     def get(self, query: dict[str, Any]) -> Any:
         """List changes
 

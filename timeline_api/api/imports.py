@@ -61,7 +61,9 @@ class ImportSummarySchema(Documented):
 class Import(MethodView):
     @blp.arguments(ImportQuery, location="query")
     @blp.response(200, ImportSummarySchema)
+    @blp.problems(400, 401, 403, 413, 415, 422)
     @blp.doc(
+        operationId="importData",
         security=SECURITY,
         requestBody={
             "required": True,

@@ -25,8 +25,10 @@ blp = Blueprint(
 
 @blp.route("/events")
 class EventCounts(MethodView):
+    @blp.doc(operationId="countEvents")
     @blp.arguments(StatsQuery, location="query")
     @blp.response(200, StatsSchema)
+    @blp.problems(400)
     def get(self, query: dict[str, Any]) -> Any:
         """Count events per group
 

@@ -8,8 +8,10 @@ from typing import Any
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from timeline_api.dates import PartialDate
+from timeline_api.models.common import PRECISIONS
+from timeline_api.models.events import LINK_KINDS
 from timeline_api.queries.events import ORDERS, EventFilters
-from timeline_api.schemas.common import Documented, page_schema
+from timeline_api.schemas.common import Documented, Shown, page_schema
 from timeline_api.schemas.fields import SLUG_PATTERN, PartialDateField
 from timeline_api.schemas.paging import (
     Repeated,
@@ -155,18 +157,21 @@ class EventQuery(EventFilterQuery):
         )
 
 
-class AlternativeDateSchema(Documented):
+class AlternativeDateSchema(Shown):
     """A date another source gives for the event, which we did not keep."""
 
     start = fields.String(metadata={"description": "As the source gives it.", "example": "2002"})
     start_precision = fields.String(
-        metadata={"description": "year, month or day.", "example": "year"}
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "year"},
     )
     end = fields.String(
         allow_none=True, metadata={"description": "As the source gives it.", "example": "2024"}
     )
     end_precision = fields.String(
-        allow_none=True, metadata={"description": "year, month or day.", "example": "year"}
+        allow_none=True,
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "year"},
     )
     source = fields.Nested(SourceRefSchema, metadata={"description": "Who claims this date."})
     quote = fields.String(
@@ -186,8 +191,10 @@ class AlternativeDateSchema(Documented):
     )
 
 
-class EventSchema(Documented):
+class EventSchema(Shown):
     """An event as a list shows it."""
+
+    optional = ("snippet",)
 
     id = fields.String(
         attribute="slug",
@@ -217,7 +224,8 @@ class EventSchema(Documented):
         }
     )
     start_precision = fields.String(
-        metadata={"description": "year, month or day.", "example": "year"}
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "year"},
     )
     end = fields.String(
         allow_none=True,
@@ -225,6 +233,7 @@ class EventSchema(Documented):
     )
     end_precision = fields.String(
         allow_none=True,
+        validate=validate.OneOf(PRECISIONS),
         metadata={"description": "year, month or day; null for an instant.", "example": "year"},
     )
     earliest = fields.Date(
@@ -273,7 +282,7 @@ class EventSchema(Documented):
     )
 
 
-class CitationSchema(Documented):
+class CitationSchema(Shown):
     """A source supporting the event, with the passage that says so."""
 
     source = fields.Nested(SourceRefSchema, metadata={"description": "The source cited."})
@@ -293,18 +302,20 @@ class CitationSchema(Documented):
     )
 
 
-class LinkSchema(Documented):
+class LinkSchema(Shown):
     """A connection to another event."""
 
     kind = fields.String(
-        metadata={"description": "follows, responds_to, part_of or related.", "example": "follows"}
+        validate=validate.OneOf(LINK_KINDS),
+        metadata={"description": "follows, responds_to, part_of or related.", "example": "follows"},
     )
     direction = fields.String(
+        validate=validate.OneOf(["outgoing", "incoming"]),
         metadata={
             "description": "`outgoing`: this event <kind> the other; `incoming`: the other <kind> "
             "this one.",
             "example": "outgoing",
-        }
+        },
     )
     event = fields.Nested(EventRefSchema, metadata={"description": "The other event."})
 

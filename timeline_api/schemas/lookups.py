@@ -8,9 +8,10 @@ from typing import Any
 from marshmallow import fields, post_load, validate
 
 from timeline_api.models.actors import ACTOR_KINDS
+from timeline_api.models.common import PRECISIONS
 from timeline_api.queries.lookups import by_slug
 from timeline_api.queries.paging import Key
-from timeline_api.schemas.common import Documented
+from timeline_api.schemas.common import Documented, Shown
 from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
@@ -85,7 +86,7 @@ def _count() -> fields.Integer:
     return fields.Integer(metadata={"description": "How many events refer to it.", "example": 3})
 
 
-class ActorSchema(Documented):
+class ActorSchema(Shown):
     """A state, agency, military unit, group, company, organisation or public person."""
 
     id = _id("icefcom")
@@ -96,7 +97,8 @@ class ActorSchema(Documented):
         }
     )
     kind = fields.String(
-        metadata={"description": ", ".join(ACTOR_KINDS) + ".", "example": "military_unit"}
+        validate=validate.OneOf(ACTOR_KINDS),
+        metadata={"description": ", ".join(ACTOR_KINDS) + ".", "example": "military_unit"},
     )
     country = fields.String(
         attribute="country_code",
@@ -115,7 +117,7 @@ class ActorSchema(Documented):
     )
 
 
-class AliasSchema(Documented):
+class AliasSchema(Shown):
     """Another name of an actor."""
 
     alias = fields.String(metadata={"description": "The name.", "example": "ICEFCOM"})
@@ -127,7 +129,7 @@ class ActorDetailSchema(ActorSchema):
     event_count = _count()
 
 
-class SourceSchema(Documented):
+class SourceSchema(Shown):
     """A document or page that events cite."""
 
     id = _id("intelnews-taiwan-soldiers-jailed-2025")
@@ -143,7 +145,8 @@ class SourceSchema(Documented):
         metadata={"description": "Author, if known.", "example": "Joseph Fitsanakis"},
     )
     url = fields.String(
-        allow_none=True, metadata={"description": "Address, when known.", "example": None}
+        allow_none=True,
+        metadata={"format": "uri", "description": "Address, when known.", "example": None},
     )
     published = fields.String(
         allow_none=True,
@@ -153,7 +156,9 @@ class SourceSchema(Documented):
         },
     )
     published_precision = fields.String(
-        allow_none=True, metadata={"description": "year, month or day.", "example": "day"}
+        allow_none=True,
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "day"},
     )
     document = fields.String(
         allow_none=True,
@@ -173,7 +178,7 @@ class SourceDetailSchema(SourceSchema):
     event_count = _count()
 
 
-class TagSchema(Documented):
+class TagSchema(Shown):
     """A label that groups events across types and actors."""
 
     id = _id("cyber")
@@ -202,7 +207,7 @@ class EventTypeDetailSchema(EventTypeSchema):
     event_count = _count()
 
 
-class CountryListSchema(Documented):
+class CountryListSchema(Shown):
     """Every country an event or actor refers to."""
 
     data = fields.List(fields.Nested(CountryRefSchema), metadata={"description": "Countries."})

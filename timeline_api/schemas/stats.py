@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import fields, post_load, validate
 
 from timeline_api.queries.stats import GROUPS
-from timeline_api.schemas.common import Documented
+from timeline_api.schemas.common import Shown
 from timeline_api.schemas.events import EventFilterQuery
 
 
@@ -29,7 +29,7 @@ class StatsQuery(EventFilterQuery):
         return {"by": data["by"], "filters": self.filters(data)}
 
 
-class BucketSchema(Documented):
+class BucketSchema(Shown):
     """One group and how many events fall in it."""
 
     key = fields.String(
@@ -39,10 +39,13 @@ class BucketSchema(Documented):
     count = fields.Integer(metadata={"description": "Matching events.", "example": 7})
 
 
-class StatsSchema(Documented):
+class StatsSchema(Shown):
     """Counts per group."""
 
-    by = fields.String(metadata={"description": "How events were grouped.", "example": "year"})
+    by = fields.String(
+        validate=validate.OneOf(GROUPS),
+        metadata={"description": "How events were grouped.", "example": "year"},
+    )
     data = fields.List(
         fields.Nested(BucketSchema),
         metadata={
