@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
@@ -17,7 +16,6 @@ from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
     decode_cursor,
-    encode_cursor,
     limit_field,
 )
 from timeline_api.schemas.refs import (
@@ -64,7 +62,9 @@ class EventFilterQuery(Documented):
             "example": "2024",
         }
     )
-    type = _ids("event type ids", "court-ruling")
+    # The examples all fit one seeded event (tw-four-soldiers-espionage-2022-2024), so that the
+    # docs' "Try it out", which sends every example at once, finds something.
+    type = _ids("event type ids", "espionage-case")
     actor = _ids("actor ids", "icefcom")
     country = Repeated(
         fields.String(validate=COUNTRY),
@@ -73,7 +73,7 @@ class EventFilterQuery(Documented):
             "example": ["TW"],
         },
     )
-    tag = _ids("tag ids", "cyber")
+    tag = _ids("tag ids", "military-insiders")
     q = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
@@ -81,7 +81,7 @@ class EventFilterQuery(Documented):
             '(any case, accents ignored); `"secret army"` is a phrase, `espion*` a prefix. '
             "Other punctuation and SQL are read as plain words; AND, OR, NOT in capitals are "
             "ignored. Each result gets a `snippet`; `sort=relevance` puts the best first.",
-            "example": "espion*",
+            "example": "soldier*",
         },
     )
     disputed = fields.Boolean(
@@ -131,12 +131,11 @@ class EventQuery(EventFilterQuery):
         },
     )
     limit = limit_field()
-    cursor = cursor_field(encode_cursor(ORDERS["start"], (date(2022, 1, 1), date(2024, 12, 31), 7)))
+    cursor = cursor_field()
     format = fields.String(
         validate=validate.OneOf(["json", "csv"]),
-        metadata={
+        metadata={  # no example: the docs would fill it in, and show CSV instead of JSON
             "description": "`csv` for a flat CSV with a header row (or send `Accept: text/csv`).",
-            "example": "csv",
         },
     )
 

@@ -8,9 +8,8 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from timeline_api.datafile import ORDER
-from timeline_api.queries.paging import CHANGES
 from timeline_api.schemas.common import Documented, Shown, page_schema
-from timeline_api.schemas.paging import cursor_field, encode_cursor, limit_field
+from timeline_api.schemas.paging import cursor_field, limit_field
 
 RECORD = {"id": "tw-four-soldiers-sentenced-2025", "title": "…", "start": "2025-03-26"}
 
@@ -73,7 +72,7 @@ class HistoryQuery(Documented):
     """Page through revisions, oldest first."""
 
     limit = limit_field(100)
-    cursor = cursor_field(encode_cursor(CHANGES, (100,)))
+    cursor = cursor_field()
 
 
 class SinceField(fields.Field[Any]):

@@ -16,7 +16,6 @@ from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
     decode_cursor,
-    encode_cursor,
     limit_field,
 )
 from timeline_api.schemas.refs import CountryRefSchema
@@ -42,7 +41,7 @@ def list_query(model: Any, name: str, **filters: fields.Field[Any]) -> type[Docu
     attributes: dict[str, Any] = {
         "__doc__": f"Page through {name} in id order.",
         "limit": limit_field(100),
-        "cursor": cursor_field(encode_cursor(by_slug(model), ("a",))),
+        "cursor": cursor_field(),
         **filters,
         "_to_args": post_load(to_args),
     }
@@ -62,7 +61,7 @@ def q_field(what: str, example: str) -> fields.String:
 ACTOR_FILTERS: dict[str, fields.Field[Any]] = {
     "kind": Repeated(
         fields.String(validate=validate.OneOf(ACTOR_KINDS)),
-        metadata={"description": "Only actors of these kinds.", "example": ["agency"]},
+        metadata={"description": "Only actors of these kinds.", "example": ["military_unit"]},
     ),
     "country": Repeated(
         fields.String(

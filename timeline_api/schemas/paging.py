@@ -46,13 +46,14 @@ def limit_field(default: int = 50) -> fields.Integer:
     )
 
 
-def cursor_field(example: str) -> fields.String:
+def cursor_field() -> fields.String:
+    """A page's cursor. No example: a cursor belongs to its sort and filters, and the docs
+    would send it with every "Try it out"."""
     return fields.String(
         validate=validate.Length(max=500),
         metadata={
             "description": "Opaque; from `meta.next_cursor` or `links.next` of the page before. "
             "Keep the other parameters as they were.",
-            "example": example,
         },
     )
 
