@@ -24,6 +24,7 @@ from timeline_api.api import (
     sources,
     stats,
     tags,
+    writes,
 )
 from timeline_api.api.base import Api
 from timeline_api.api.json_provider import OrjsonProvider
@@ -54,6 +55,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     api = Api(app, spec_kwargs=describe())
     api.spec.components.security_scheme("bearerAuth", auth.SCHEME)
+    api.spec.components.schema("MergePatch", writes.MERGE_PATCH_SCHEMA)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.extensions["api"] = api

@@ -27,6 +27,16 @@ MEDIA = {
     "application/yaml": "yaml",
 }
 
+# A JSON file is an object of lists; the other formats are files of their own kind.
+BODY = {
+    media: {
+        "schema": {"type": "object", "description": "A data file in the export format."}
+        if fmt == "json"
+        else {"type": "string", "format": "binary", "contentMediaType": media}
+    }
+    for media, fmt in MEDIA.items()
+}
+
 
 class ImportQuery(Documented):
     """How to import."""
@@ -65,10 +75,7 @@ class Import(MethodView):
     @blp.doc(
         operationId="importData",
         security=SECURITY,
-        requestBody={
-            "required": True,
-            "content": {media: {"schema": {"type": "string"}} for media in MEDIA},
-        },
+        requestBody={"required": True, "content": BODY},
     )
     @requires("admin")
     def post(self, query: dict[str, Any]) -> Any:
