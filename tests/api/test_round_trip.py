@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.editing import (
@@ -244,3 +245,14 @@ def test_the_etag_revalidates_a_cached_record(seeded: FlaskClient) -> None:
     path = "/v1/actors/icefcom"
     _body, etag = read(seeded, path)
     assert seeded.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_write_body_over_the_size_limit_is_a_413_problem(
+    seeded_app: Flask, seeded: FlaskClient, writer: Writer
+) -> None:
+    seeded_app.config["MAX_CONTENT_LENGTH"] = 1024
+    body = event_body("too-long", summary="x" * 2000)
+    response = writer.post("/v1/events", body)
+    assert response.status_code == 413, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert seeded.get("/v1/events/too-long").status_code == 404

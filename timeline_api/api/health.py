@@ -12,13 +12,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from timeline_api import migrate
 from timeline_api.api.base import Blueprint
 from timeline_api.api.errors import PROBLEM_JSON, problem
-from timeline_api.schemas.common import Documented, ProblemSchema
+from timeline_api.schemas.common import ProblemSchema, Shown
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
 
 
-class HealthSchema(Documented):
+class HealthSchema(Shown):
     """The state of this process and its database."""
+
+    optional = ("revision",)
 
     status = fields.String(metadata={"description": "`ok` when healthy.", "example": "ok"})
     revision = fields.String(

@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from timeline_api import db
 from timeline_api.api.auth import SECURITY, author, requires
 from timeline_api.api.base import Blueprint
-from timeline_api.schemas.common import Documented
+from timeline_api.schemas.common import Documented, Shown
 from timeline_api.services import imports
 
 blp = Blueprint(
@@ -58,7 +58,7 @@ def _counts(description: str) -> fields.Dict:
     )
 
 
-class ImportSummarySchema(Documented):
+class ImportSummarySchema(Shown):
     """What an import did (or, as a dry run, would do), per list."""
 
     dry_run = fields.Boolean(metadata={"description": "Nothing was written.", "example": False})

@@ -35,7 +35,7 @@ LOCATION = {
     "Location": {"description": "The new record's URL.", "schema": {"type": "string"}},
 }
 # Every write can meet these; PUT, PATCH and DELETE also 412 and 428 (from `blp.etag`).
-WRITE_PROBLEMS = (400, 401, 403, 415, 422)
+WRITE_PROBLEMS = (400, 401, 403, 413, 415, 422)
 
 
 @dataclass(frozen=True)
