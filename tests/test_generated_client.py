@@ -7,6 +7,8 @@ live server: named operations, typed models with their required members, the rou
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -122,3 +124,32 @@ def test_a_generated_client_reads_and_round_trips_a_record(
 
         missing = get_event.sync("no-such-event", client=reader)
         assert (missing.status, missing.title) == (404, "Not Found")
+
+
+# openapi-typescript is an npm tool: the test runs where it is installed (on PATH, or named by
+# OPENAPI_TYPESCRIPT), e.g. `npm install --prefix /tmp/ots openapi-typescript@7`.
+TYPESCRIPT = os.environ.get("OPENAPI_TYPESCRIPT") or shutil.which("openapi-typescript")
+
+
+@pytest.mark.skipif(TYPESCRIPT is None, reason="openapi-typescript is not installed")
+def test_openapi_typescript_names_every_operation_and_requires_what_is_always_there(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "api.d.ts"
+    result = subprocess.run(
+        [str(TYPESCRIPT), str(COMMITTED), "-o", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    typescript = output.read_text(encoding="utf-8")
+    operations = typescript.split("export interface operations {", 1)[1]
+    document = yaml.safe_load(COMMITTED.read_text(encoding="utf-8"))
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method in ("get", "put", "post", "patch", "delete"):
+                assert f"\n    {operation['operationId']}: {{" in operations
+    assert 'start_precision: "year" | "month" | "day";' in typescript  # required, an enum
+    assert "since?: number | string;" in typescript
