@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode
 
 from tests.editing import bearer, make_token
@@ -191,3 +192,47 @@ def test_each_documented_example_gets_a_documented_answer(
         except (AssertionError, BaseExceptionGroup) as error:  # schemathesis' failures
             failures.append(f"{method} {path} {query}: {error}")
     assert not failures, "\n\n".join(failures)
+
+
+# After a DELETE the record is gone (404, or 410 for an event); after a 201 it can be read.
+STATEFUL_CHECKS = [
+    schemathesis.checks.use_after_free,
+    schemathesis.checks.ensure_resource_availability,
+]
+
+
+def test_workflows_along_the_documented_links_keep_the_promises(seeded_app: Flask) -> None:
+    """schemathesis' stateful phase: it follows the document's links (a created or read record's
+    id and ETag into PUT, PATCH and DELETE) and checks every answer on the way."""
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", seeded_app)
+    headers = {**PLAIN, **bearer(make_token(seeded_app, "stateful", "admin"))}
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case[Any], *_args: Any, **kwargs: Any
+        ) -> None:
+            checks = READ_CHECKS if case.method == "GET" else CHECKS
+            case.validate_response(
+                response,
+                checks=[*checks, *STATEFUL_CHECKS],
+                transport_kwargs=kwargs or None,
+                recorder=getattr(self, "recorder", None),
+            )
+
+    run_state_machine_as_test(
+        Workflow,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            # The database keeps what earlier runs wrote, so a replay is not the same run:
+            # report the first failure as found rather than shrink it.
+            phases=[Phase.generate],
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )

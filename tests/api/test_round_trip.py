@@ -17,6 +17,7 @@ from tests.editing import (
     EVENT,
     LINKED_EVENT,
     SERIES,
+    Tokens,
     Writer,
     event_body,
     history,
@@ -256,3 +257,10 @@ def test_a_write_body_over_the_size_limit_is_a_413_problem(
     assert response.status_code == 413, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     assert seeded.get("/v1/events/too-long").status_code == 404
+
+
+def test_a_revision_number_past_any_id_is_a_404(seeded: FlaskClient, tokens: Tokens) -> None:
+    path = f"/v1/actors/icefcom/history/{2**64}/restore"
+    response = seeded.post(path, headers=tokens.header("admin"))
+    assert response.status_code == 404, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"

@@ -53,6 +53,7 @@ class ActorList(MethodView):
 
     @blp.doc(
         operationId="createActor",
+        **writes.links("Actor", 201, "$response.body#/id"),
         security=SECURITY,
         requestBody=request_body(ActorItemSchema, schemas.ActorDetailSchema),
     )
@@ -71,7 +72,7 @@ class ActorList(MethodView):
 
 @blp.route("/<string:id>", parameters=[ACTOR_ID])
 class ActorDetail(MethodView):
-    @blp.doc(operationId="getActor")
+    @blp.doc(operationId="getActor", **writes.links("Actor", 200, "$request.path.id"))
     @blp.etag
     @blp.response(200, schemas.ActorDetailSchema)
     @blp.problems(404)

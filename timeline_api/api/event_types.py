@@ -42,6 +42,7 @@ class EventTypeList(MethodView):
 
     @blp.doc(
         operationId="createEventType",
+        **writes.links("EventType", 201, "$response.body#/id"),
         security=SECURITY,
         requestBody=request_body(EventTypeItemSchema, schemas.EventTypeDetailSchema),
     )
@@ -60,7 +61,7 @@ class EventTypeList(MethodView):
 
 @blp.route("/<string:id>", parameters=[EVENT_TYPE_ID])
 class EventTypeDetail(MethodView):
-    @blp.doc(operationId="getEventType")
+    @blp.doc(operationId="getEventType", **writes.links("EventType", 200, "$request.path.id"))
     @blp.etag
     @blp.response(200, schemas.EventTypeDetailSchema)
     @blp.problems(404)

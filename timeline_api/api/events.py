@@ -95,6 +95,7 @@ class EventList(MethodView):
 
     @blp.doc(
         operationId="createEvent",
+        **writes.links("Event", 201, "$response.body#/id"),
         security=SECURITY,
         requestBody=request_body(EventItemSchema, EventDetailSchema),
     )
@@ -117,7 +118,7 @@ EVENT_ID = path_id("event", "tw-four-soldiers-sentenced-2025")
 
 @blp.route("/<string:id>", parameters=[EVENT_ID])
 class EventDetail(MethodView):
-    @blp.doc(operationId="getEvent")
+    @blp.doc(operationId="getEvent", **writes.links("Event", 200, "$request.path.id"))
     @blp.etag
     @blp.response(200, EventDetailSchema)
     @blp.problems(404, 410)

@@ -38,6 +38,7 @@ class SeriesList(MethodView):
 
     @blp.doc(
         operationId="createSeries",
+        **writes.links("Series", 201, "$response.body#/id"),
         security=SECURITY,
         requestBody=request_body(SeriesItemSchema, SeriesDetailSchema),
     )
@@ -59,7 +60,7 @@ SERIES_ID = path_id("series", "tw-nsb-chinese-espionage-prosecutions")
 
 @blp.route("/<string:id>", parameters=[SERIES_ID])
 class SeriesDetail(MethodView):
-    @blp.doc(operationId="getSeries")
+    @blp.doc(operationId="getSeries", **writes.links("Series", 200, "$request.path.id"))
     @blp.etag
     @blp.response(200, SeriesDetailSchema)
     @blp.problems(404)

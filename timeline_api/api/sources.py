@@ -46,6 +46,7 @@ class SourceList(MethodView):
 
     @blp.doc(
         operationId="createSource",
+        **writes.links("Source", 201, "$response.body#/id"),
         security=SECURITY,
         requestBody=request_body(SourceItemSchema, schemas.SourceDetailSchema),
     )
@@ -64,7 +65,7 @@ class SourceList(MethodView):
 
 @blp.route("/<string:id>", parameters=[SOURCE_ID])
 class SourceDetail(MethodView):
-    @blp.doc(operationId="getSource")
+    @blp.doc(operationId="getSource", **writes.links("Source", 200, "$request.path.id"))
     @blp.etag
     @blp.response(200, schemas.SourceDetailSchema)
     @blp.problems(404)

@@ -42,6 +42,7 @@ class TagList(MethodView):
 
     @blp.doc(
         operationId="createTag",
+        **writes.links("Tag", 201, "$response.body#/id"),
         security=SECURITY,
         requestBody=request_body(TagItemSchema, schemas.TagDetailSchema),
     )
@@ -60,7 +61,7 @@ class TagList(MethodView):
 
 @blp.route("/<string:id>", parameters=[TAG_ID])
 class TagDetail(MethodView):
-    @blp.doc(operationId="getTag")
+    @blp.doc(operationId="getTag", **writes.links("Tag", 200, "$request.path.id"))
     @blp.etag
     @blp.response(200, schemas.TagDetailSchema)
     @blp.problems(404)

@@ -25,11 +25,14 @@ from timeline_api.schemas.bodies import as_item
 from timeline_api.services import writes
 
 BODY_TYPES = ("application/json", "application/merge-patch+json")
+# Change ids are 64-bit integers on every database: a larger number names no change.
+LARGEST_ID = 2**63 - 1
 REVISION = {
     "in": "path",
     "name": "revision",
     "description": "A change id from the history.",
     "example": 42,
+    "schema": {"type": "integer", "minimum": 0, "maximum": LARGEST_ID},
 }
 LOCATION = {
     "Location": {"description": "The new record's URL.", "schema": {"type": "string"}},
@@ -123,10 +126,25 @@ def history(kind: Editable, id: str, query: dict[str, Any]) -> Any:
 
 
 def restore(kind: Editable, id: str, revision: int) -> tuple[Any, int, dict[str, str]]:
-    found = db.session().get(Revision, revision)
+    found = db.session().get(Revision, revision) if revision <= LARGEST_ID else None
     if found is None or found.record_type != kind.name or found.record_id != id:
         abort(404, f"The {kind.what} '{id}' has no revision {revision}.")
     return _answer(kind, writes.restore_revision(db.session(), found, author()))
+
+
+def links(name: str, status: int, id: str) -> dict[str, Any]:
+    """OpenAPI links from an answer showing the record to the writes on it: a client (or a
+    generated test) learns that the ETag goes into If-Match. `id` is a runtime expression."""
+    targets = {"update": "Replace", "patch": "Change", "delete": "Delete"}
+    found = {
+        f"{verb.title()}{name}": {
+            "operationId": f"{verb}{name}",
+            "description": f"{what} it, with this answer's ETag in If-Match.",
+            "parameters": {"path.id": id, "header.If-Match": "$response.header.ETag"},
+        }
+        for verb, what in targets.items()
+    }
+    return {"responses": {status: {"links": found}}}
 
 
 def request_body(item: type[Schema], detail: type[Schema]) -> dict[str, Any]:
