@@ -6,8 +6,10 @@ Every answer must be free of server errors and keep what the document promises: 
 content type, body schema and headers; invalid requests must be refused, and valid reads
 accepted, except where a rule cannot be written in OpenAPI (each named below, with why).
 
-Not run: schemathesis' stateful phase, which follows OpenAPI links the document does not declare,
-and its coverage phase (missing headers, unsupported methods), which its pytest runner drives.
+The stateful phase follows the document's links (a record's id and ETag into its writes). Not
+run: the coverage phase (missing headers, unsupported methods), which schemathesis' own runner
+drives; tests/api/test_writes.py checks the missing If-Match (428), test_events_errors.py
+the 405s.
 
 schemathesis' pytest integration (`from_fixture(...).parametrize()`) sets `_nodeid` on the test
 item, which pytest 9 no longer has; so the operations are parametrized here and each one's
