@@ -63,5 +63,7 @@ class Repeated(fields.List[Any]):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         values = value if isinstance(value, list) else [value]
-        split = [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+        split = [part.strip() for item in values for part in str(item).split(",")]
+        if "" in split:  # `?kind=` filters by nothing the document allows: say so
+            raise ValidationError("has an empty value; give one, or leave the parameter out")
         return super()._deserialize(split, attr, data, **kwargs)
