@@ -264,3 +264,14 @@ def test_a_revision_number_past_any_id_is_a_404(seeded: FlaskClient, tokens: Tok
     response = seeded.post(path, headers=tokens.header("admin"))
     assert response.status_code == 404, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
+
+
+def test_the_etag_of_a_compressed_answer_is_good_for_if_match(
+    seeded: FlaskClient, writer: Writer
+) -> None:
+    path = f"/v1/events/{EVENT}"
+    compressed = seeded.get(path, headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    etag = compressed.headers["ETag"]
+    assert etag.endswith(':gzip"')
+    assert writer.patch(path, {"importance": 2}, etag).status_code == 200
