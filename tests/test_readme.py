@@ -76,6 +76,7 @@ def test_readme_has_an_example_for_each_use() -> None:
         "q=",
         "If-None-Match",
         "-X POST",
+        "-X PUT",
         "If-Match",
         "/history",
         "/v1/changes",

@@ -9,9 +9,10 @@ from flask import Flask
 
 from timeline_api import db
 from timeline_api.api import (
+    actors,
     auth,
-    editing,  # noqa: F401  (adds the write routes to the blueprints)
     errors,
+    event_types,
     events,
     health,
     history,
@@ -21,7 +22,10 @@ from timeline_api.api import (
     meta,
     page,
     series,
+    sources,
     stats,
+    tags,
+    writes,
 )
 from timeline_api.api.base import Api
 from timeline_api.api.json_provider import OrjsonProvider
@@ -30,7 +34,11 @@ from timeline_api.spec import describe
 
 BLUEPRINTS = (
     events.blp,
-    *lookups.BLUEPRINTS,
+    actors.blp,
+    sources.blp,
+    tags.blp,
+    event_types.blp,
+    lookups.countries,
     series.blp,
     stats.blp,
     history.blp,
@@ -48,6 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     api = Api(app, spec_kwargs=describe())
     api.spec.components.security_scheme("bearerAuth", auth.SCHEME)
+    api.spec.components.schema("MergePatch", writes.MERGE_PATCH_SCHEMA)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.extensions["api"] = api

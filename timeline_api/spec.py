@@ -17,6 +17,9 @@ A timeline of dated events, each citing the documents and sentences it comes fro
   the other dates, with who claims them, in `alternative_dates`.
 * **Paging** is by cursor: follow `links.next` (or the `Link` header) until it is null.
 * **Caching**: every GET answers with an `ETag`; send it back in `If-None-Match` for a `304`.
+* **Editing** needs a token. Writes take what reads give: `PUT` the body a `GET` returned, with a
+  member changed, and `If-Match` with its ETag. `If-Match` compares the record's own state, so a
+  change to another record that refers to it (a new event naming an actor) is no conflict.
 * **Errors** are RFC 9457 `application/problem+json`, naming each parameter at fault.
 * **No personal data**: only organisations, public officials, authors and historical figures
   are named.

@@ -181,3 +181,21 @@ def test_every_fault_of_a_request_is_listed(client: FlaskClient) -> None:
         "limit",
         "sort",
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/v1/events?type=", "type"),
+        ("/v1/events?tag=cyber,", "tag"),
+        ("/v1/actors?kind=", "kind"),
+        ("/v1/stats/events?by=month&country=&country=", "country"),
+    ],
+)
+def test_an_empty_filter_value_is_refused_naming_the_parameter(
+    client: FlaskClient, path: str, parameter: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"][0]["parameter"] == parameter

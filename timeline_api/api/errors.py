@@ -40,6 +40,18 @@ class InvalidParameter(ProblemException):
         self.parameter, self.reason = parameter, detail
 
 
+class PreconditionFailed(ProblemException):
+    """412: the If-Match ETag is not the record's current one."""
+
+    status = 412
+
+
+class PreconditionRequired(ProblemException):
+    """428: a write to an existing record came without If-Match."""
+
+    status = 428
+
+
 def problem(
     status: int, detail: str, headers: Iterable[tuple[str, str]] = (), **members: Any
 ) -> Response:

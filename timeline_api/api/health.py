@@ -11,14 +11,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from timeline_api import migrate
 from timeline_api.api.base import Blueprint
-from timeline_api.api.errors import problem
-from timeline_api.schemas.common import Documented
+from timeline_api.api.errors import PROBLEM_JSON, problem
+from timeline_api.schemas.common import ProblemSchema, Shown
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
 
 
-class HealthSchema(Documented):
+class HealthSchema(Shown):
     """The state of this process and its database."""
+
+    optional = ("revision",)
 
     status = fields.String(metadata={"description": "`ok` when healthy.", "example": "ok"})
     revision = fields.String(
@@ -31,6 +33,7 @@ class HealthSchema(Documented):
 
 @blp.route("/healthz")
 class Health(MethodView):
+    @blp.doc(operationId="getHealth")
     @blp.response(200, HealthSchema)
     def get(self) -> Any:
         """Is the process alive
@@ -42,8 +45,14 @@ class Health(MethodView):
 
 @blp.route("/readyz")
 class Ready(MethodView):
+    @blp.doc(operationId="getReadiness")
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, description="The database is unreachable or not migrated to head.")
+    @blp.alt_response(
+        503,
+        schema=ProblemSchema,
+        content_type=PROBLEM_JSON,
+        description="The database is unreachable or not migrated to head.",
+    )
     def get(self) -> Any:
         """Is the API ready to serve
 

@@ -108,9 +108,11 @@ def _atom(query: dict[str, Any]) -> Response:
 
 @blp.route("")
 class Changes(MethodView):
+    @blp.doc(operationId="listChanges")
     @blp.arguments(ChangesQuery, location="query")
     @blp.response(200, ChangesPageSchema)
     @blp.doc(**ATOM_DOC)
+    @blp.problems(400)
     def get(self, query: dict[str, Any]) -> Any:
         """List changes
 

@@ -10,7 +10,6 @@ from flask import Blueprint, Flask, Response, current_app, g, request, send_from
 from flask_compress import Compress
 from flask_cors import CORS
 from flask_swagger_ui import __file__ as swagger_ui_package
-from werkzeug.datastructures import ETags
 
 EXPOSED_HEADERS = ["ETag", "Link", "X-Total-Count", "X-Request-ID"]
 
@@ -92,11 +91,6 @@ def _private(response: Response) -> Response:
         response.vary.add("Authorization")
         response.headers.setdefault("Cache-Control", "private, no-store")
     return response
-
-
-def etag_matches(if_match: ETags, etag: str) -> bool:
-    """Whether If-Match names `etag`, as sent plain or compressed ("<etag>:gzip", ...)."""
-    return any(if_match.contains(tag) for tag in (etag, *(f"{etag}:{c}" for c in CODINGS)))
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ from timeline_api import db
 from timeline_api.api import bodies
 from timeline_api.api.auth import SECURITY, author, requires
 from timeline_api.api.base import Blueprint
-from timeline_api.schemas.common import Documented
+from timeline_api.schemas.common import Documented, Shown
 from timeline_api.services import imports
 
 blp = Blueprint(
@@ -25,6 +25,16 @@ MEDIA = {
     "application/x-ndjson": "ndjson",
     "text/csv": "csv",
     "application/yaml": "yaml",
+}
+
+# A JSON file is an object of lists; the other formats are files of their own kind.
+BODY = {
+    media: {
+        "schema": {"type": "object", "description": "A data file in the export format."}
+        if fmt == "json"
+        else {"type": "string", "format": "binary", "contentMediaType": media}
+    }
+    for media, fmt in MEDIA.items()
 }
 
 
@@ -48,7 +58,7 @@ def _counts(description: str) -> fields.Dict:
     )
 
 
-class ImportSummarySchema(Documented):
+class ImportSummarySchema(Shown):
     """What an import did (or, as a dry run, would do), per list."""
 
     dry_run = fields.Boolean(metadata={"description": "Nothing was written.", "example": False})
@@ -61,12 +71,11 @@ class ImportSummarySchema(Documented):
 class Import(MethodView):
     @blp.arguments(ImportQuery, location="query")
     @blp.response(200, ImportSummarySchema)
+    @blp.problems(400, 401, 403, 413, 415, 422)
     @blp.doc(
+        operationId="importData",
         security=SECURITY,
-        requestBody={
-            "required": True,
-            "content": {media: {"schema": {"type": "string"}} for media in MEDIA},
-        },
+        requestBody={"required": True, "content": BODY},
     )
     @requires("admin")
     def post(self, query: dict[str, Any]) -> Any:

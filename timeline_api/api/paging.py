@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import request
 from werkzeug.datastructures import MultiDict
+from werkzeug.urls import iri_to_uri
 
 from timeline_api.queries.paging import Page
 from timeline_api.schemas.paging import encode_cursor
@@ -20,7 +21,7 @@ def _url(cursor: str | None) -> str:
     if cursor is not None:
         args["cursor"] = cursor
     query = urlencode(list(args.items(multi=True)))
-    return request.base_url + (f"?{query}" if query else "")
+    return iri_to_uri(request.base_url) + (f"?{query}" if query else "")
 
 
 def envelope(page: Page[T], orders: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -41,6 +42,7 @@ def envelope(page: Page[T], orders: dict[str, Any]) -> tuple[dict[str, Any], dic
             "sort": page.order,
             "next_cursor": cursor,
         },
-        "links": {"self": request.url, "next": next_url},
+        # URIs, not IRIs: a search for "ü" is given back as %C3%BC, as the document promises.
+        "links": {"self": iri_to_uri(request.url), "next": next_url},
     }
     return body, headers

@@ -44,9 +44,11 @@ CSV_DOC = {
 
 @blp.route("/events")
 class EventCounts(MethodView):
+    @blp.doc(operationId="countEvents")
     @blp.arguments(StatsQuery, location="query")
     @blp.response(200, StatsSchema)
     @blp.doc(**CSV_DOC)
+    @blp.problems(400)
     def get(self, args: StatsArgs) -> Any:
         """Count events per bucket or group
 

@@ -169,6 +169,7 @@ class SourceItemSchema(FileItemSchema):
         allow_none=True,
         validate=validate.Length(max=2000),
         metadata={
+            "format": "uri",  # fields.Url says "url", which JSON Schema does not know
             "description": "Address; never a page republishing personal data.",
             "example": "https://focustaiwan.tw/cross-strait/202506050011",
         },

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, fields
+from marshmallow.schema import SchemaMeta
 
 from timeline_api.schemas.dumping import Dumper, compile_dumper
 
@@ -31,8 +32,29 @@ class Documented(Schema):
         return dumpers[many](obj)
 
 
-class ProblemItemSchema(Documented):
+class _ShownMeta(SchemaMeta):
+    """Marks every declared field `required` unless the class names it in `optional`."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        klass = super().__new__(mcs, name, bases, attrs)
+        optional = getattr(klass, "optional", ())
+        for field_name, field in klass._declared_fields.items():
+            field.required = field_name not in optional
+        return klass
+
+
+class Shown(Documented, metaclass=_ShownMeta):
+    """A schema of what responses give: its members are always there (maybe null), so the
+    document marks them `required` and generated clients need not test for them. A member
+    that is sometimes left out is named in `optional`."""
+
+    optional: ClassVar[tuple[str, ...]] = ()
+
+
+class ProblemItemSchema(Shown):
     """One thing wrong with the request."""
+
+    optional = ("parameter", "pointer", "at")
 
     parameter = fields.String(
         metadata={"description": "The query or path parameter at fault.", "example": "from"}
@@ -48,8 +70,10 @@ class ProblemItemSchema(Documented):
     )
 
 
-class ProblemSchema(Documented):
+class ProblemSchema(Shown):
     """An error, as RFC 9457 problem details (`application/problem+json`)."""
+
+    optional = ("errors",)
 
     type = fields.String(
         metadata={
@@ -73,7 +97,7 @@ class ProblemSchema(Documented):
     )
 
 
-class PageMetaSchema(Documented):
+class PageMetaSchema(Shown):
     """Where this page sits in the whole result."""
 
     total = fields.Integer(
@@ -105,18 +129,23 @@ class PageMetaSchema(Documented):
     )
 
 
-class PageLinksSchema(Documented):
+class PageLinksSchema(Shown):
     """Absolute URLs of this page and the next."""
 
-    self = fields.Url(
+    self = fields.String(
         metadata={
+            "format": "uri",
             "description": "This page.",
             "example": "http://127.0.0.1:8000/v1/events?from=2022",
         }
     )
-    next = fields.Url(
+    next = fields.String(
         allow_none=True,
-        metadata={"description": "The next page, or null on the last one.", "example": None},
+        metadata={
+            "format": "uri",
+            "description": "The next page, or null on the last one.",
+            "example": None,
+        },
     )
 
 
@@ -124,13 +153,11 @@ class NoQuery(Documented):
     """No query parameters: any one given is refused as unknown, never ignored."""
 
 
-def page_schema(
-    item: type[Documented], name: str, class_name: str | None = None
-) -> type[Documented]:
+def page_schema(item: type[Documented], name: str, class_name: str | None = None) -> type[Shown]:
     """The envelope of a list: `data` (items of `item`), `meta` and `links`."""
-    return type(
+    envelope: type[Shown] = _ShownMeta(
         class_name or f"{item.__name__.removesuffix('Schema')}PageSchema",
-        (Documented,),
+        (Shown,),
         {
             "__doc__": f"A page of {name}.",
             "data": fields.List(fields.Nested(item), metadata={"description": f"The {name}."}),
@@ -140,3 +167,4 @@ def page_schema(
             ),
         },
     )
+    return envelope

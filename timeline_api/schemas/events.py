@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from timeline_api.dates import PartialDate
+from timeline_api.models.common import PRECISIONS
+from timeline_api.models.events import LINK_KINDS
 from timeline_api.queries.events import ORDERS, EventFilters
 from timeline_api.queries.included import INCLUDES
-from timeline_api.schemas.common import Documented, page_schema
+from timeline_api.schemas.common import Documented, Shown, page_schema
 from timeline_api.schemas.fields import SLUG_PATTERN, Pattern, QueryDateField
 from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
     decode_cursor,
-    encode_cursor,
     limit_field,
 )
 from timeline_api.schemas.refs import (
@@ -83,7 +83,9 @@ class EventFilterQuery(Documented):
             "example": "2024",
         }
     )
-    type = _ids("event type ids", "court-ruling")
+    # The examples all fit one seeded event (tw-four-soldiers-espionage-2022-2024), so that the
+    # docs' "Try it out", which sends every example at once, finds something.
+    type = _ids("event type ids", "espionage-case")
     actor = _ids("actor ids", "icefcom")
     country = Repeated(
         fields.String(validate=COUNTRY),
@@ -92,10 +94,10 @@ class EventFilterQuery(Documented):
             "example": ["TW"],
         },
     )
-    tag = _ids("tag ids", "cyber")
-    actor_all = _every("actors", "actor", fields.String(validate=SLUG), ["icefcom", "pla"])
+    tag = _ids("tag ids", "military-insiders")
+    actor_all = _every("actors", "actor", fields.String(validate=SLUG), ["icefcom", "tw-mnd"])
     country_all = _every("countries", "country", fields.String(validate=COUNTRY), ["TW", "CN"])
-    tag_all = _every("tags", "tag", fields.String(validate=SLUG), ["cyber", "bounty"])
+    tag_all = _every("tags", "tag", fields.String(validate=SLUG), ["military-insiders", "icefcom"])
     min_importance = fields.Integer(
         strict=False,
         validate=validate.Range(1, 5, error="must be between 1 and 5"),
@@ -115,7 +117,7 @@ class EventFilterQuery(Documented):
             "words, `espion*` a prefix as typed. Other punctuation and SQL are read as plain "
             "words; AND, OR, NOT in capitals are ignored. Each result gets a `snippet`; "
             "`sort=relevance` puts the best first.",
-            "example": "espion*",
+            "example": "soldier*",
         },
     )
     disputed = fields.Boolean(
@@ -205,16 +207,15 @@ class EventQuery(EventFilterQuery):
         },
     )
     limit = limit_field()
-    cursor = cursor_field(encode_cursor(ORDERS["start"], (date(2022, 1, 1), date(2024, 12, 31), 7)))
+    cursor = cursor_field()
     format = fields.String(
         validate=validate.OneOf(FORMATS),
-        metadata={
+        metadata={  # no example: the docs would fill it in, and show another format than JSON
             "description": "`csv`: a flat CSV with a header row (or send `Accept: text/csv`); "
             "`timelinejs`: the page as TimelineJS 3 JSON; `ics`: the page as iCalendar all-day "
             "events (or `Accept: text/calendar`); `ndjson`: every matching event, one JSON "
             "object a line, streamed without paging (`limit` and `cursor` do not apply; or "
             "`Accept: application/x-ndjson`).",
-            "example": "csv",
         },
     )
     include = Repeated(
@@ -245,7 +246,6 @@ class EventQuery(EventFilterQuery):
             "date of the page's events instead of one per event, each with its quote and its "
             "source's publisher, title, date, url and stored-document link (a report to check "
             "sources; not a file to import).",
-            "example": "citations",
         },
     )
 
@@ -283,18 +283,21 @@ class EventQuery(EventFilterQuery):
         )
 
 
-class AlternativeDateSchema(Documented):
+class AlternativeDateSchema(Shown):
     """A date another source gives for the event, which we did not keep."""
 
     start = fields.String(metadata={"description": "As the source gives it.", "example": "2002"})
     start_precision = fields.String(
-        metadata={"description": "year, month or day.", "example": "year"}
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "year"},
     )
     end = fields.String(
         allow_none=True, metadata={"description": "As the source gives it.", "example": "2024"}
     )
     end_precision = fields.String(
-        allow_none=True, metadata={"description": "year, month or day.", "example": "year"}
+        allow_none=True,
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "year"},
     )
     source = fields.Nested(SourceRefSchema, metadata={"description": "Who claims this date."})
     quote = fields.String(
@@ -320,8 +323,10 @@ class AlternativeDateSchema(Documented):
     )
 
 
-class EventSchema(Documented):
+class EventSchema(Shown):
     """An event as a list shows it."""
+
+    optional = ("snippet",)
 
     id = fields.String(
         attribute="slug",
@@ -351,7 +356,8 @@ class EventSchema(Documented):
         }
     )
     start_precision = fields.String(
-        metadata={"description": "year, month or day.", "example": "year"}
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "year"},
     )
     end = fields.String(
         allow_none=True,
@@ -359,6 +365,7 @@ class EventSchema(Documented):
     )
     end_precision = fields.String(
         allow_none=True,
+        validate=validate.OneOf(PRECISIONS),
         metadata={"description": "year, month or day; null for an instant.", "example": "year"},
     )
     earliest = fields.Date(
@@ -407,7 +414,7 @@ class EventSchema(Documented):
     )
 
 
-class CitationSchema(Documented):
+class CitationSchema(Shown):
     """A source supporting the event, with the passage that says so."""
 
     source = fields.Nested(SourceRefSchema, metadata={"description": "The source cited."})
@@ -433,18 +440,20 @@ class CitationSchema(Documented):
     )
 
 
-class LinkSchema(Documented):
+class LinkSchema(Shown):
     """A connection to another event."""
 
     kind = fields.String(
-        metadata={"description": "follows, responds_to, part_of or related.", "example": "follows"}
+        validate=validate.OneOf(LINK_KINDS),
+        metadata={"description": "follows, responds_to, part_of or related.", "example": "follows"},
     )
     direction = fields.String(
+        validate=validate.OneOf(["outgoing", "incoming"]),
         metadata={
             "description": "`outgoing`: this event <kind> the other; `incoming`: the other <kind> "
             "this one.",
             "example": "outgoing",
-        }
+        },
     )
     event = fields.Nested(EventRefSchema, metadata={"description": "The other event."})
 

@@ -45,8 +45,16 @@ def country_code(**kwargs: Any) -> fields.String:
     )
 
 
+# What the document says a partial date looks like; parse_partial_date also refuses 2023-02-30.
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
 class PartialDateField(fields.String):
     """A YYYY, YYYY-MM or YYYY-MM-DD date; loads to a PartialDate, dumps as entered."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": PARTIAL_DATE_PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)

@@ -7,17 +7,17 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from timeline_api.datafile import ORDER
 from timeline_api.models.audit import ACTIONS, RECORD_TYPES
-from timeline_api.queries.paging import CHANGES
-from timeline_api.schemas.common import Documented, PageMetaSchema, page_schema
-from timeline_api.schemas.paging import Repeated, cursor_field, encode_cursor, limit_field
+from timeline_api.schemas.common import Documented, PageMetaSchema, Shown, page_schema
+from timeline_api.schemas.paging import Repeated, cursor_field, limit_field
 
 # Change ids are BIGINT: a larger one names no change, and no database could compare it.
 LARGEST_ID = 2**63 - 1
 RECORD = {"id": "tw-four-soldiers-sentenced-2025", "title": "…", "start": "2025-03-26"}
 
 
-class RevisionSchema(Documented):
+class RevisionSchema(Shown):
     """One change to one record."""
 
     id = fields.Integer(
@@ -27,16 +27,18 @@ class RevisionSchema(Documented):
         }
     )
     record_type = fields.String(
+        validate=validate.OneOf(ORDER),
         metadata={
             "description": "events, actors, sources, tags, event_types, series or countries.",
             "example": "events",
-        }
+        },
     )
     record_id = fields.String(
         metadata={"description": "The record's id.", "example": "tw-four-soldiers-sentenced-2025"}
     )
     action = fields.String(
-        metadata={"description": "create, update, delete or restore.", "example": "update"}
+        validate=validate.OneOf(["create", "update", "delete", "restore"]),
+        metadata={"description": "create, update, delete or restore.", "example": "update"},
     )
     author = fields.String(
         metadata={
@@ -73,7 +75,7 @@ class HistoryQuery(Documented):
     """Page through revisions, oldest first."""
 
     limit = limit_field(100)
-    cursor = cursor_field(encode_cursor(CHANGES, (100,)))
+    cursor = cursor_field()
 
 
 class SinceField(fields.Field[Any]):
@@ -129,9 +131,14 @@ class ChangesQuery(HistoryQuery):
 
     since = SinceField(
         metadata={
-            "description": "Only changes after this change id (as `meta.last_id` gave it) or this "
-            "ISO 8601 moment with a time zone. Without it, every change from the start.",
+            "description": "Only changes after this change id (the `id` of the last change "
+            "seen) or this ISO 8601 moment with a time zone. Without it, every change from the "
+            "start.",
             "example": "2026-11-23T10:00:00Z",
+            "oneOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "format": "date-time"},
+            ],
         }
     )
 

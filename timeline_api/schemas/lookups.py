@@ -8,15 +8,15 @@ from typing import Any
 from marshmallow import fields, post_load, validate
 
 from timeline_api.models.actors import ACTOR_KINDS
+from timeline_api.models.common import PRECISIONS
 from timeline_api.queries.lookups import by_slug
 from timeline_api.queries.paging import Key
-from timeline_api.schemas.common import Documented
+from timeline_api.schemas.common import Documented, Shown
 from timeline_api.schemas.fields import Pattern
 from timeline_api.schemas.paging import (
     Repeated,
     cursor_field,
     decode_cursor,
-    encode_cursor,
     limit_field,
 )
 from timeline_api.schemas.refs import CountryRefSchema
@@ -42,7 +42,7 @@ def list_query(model: Any, name: str, **filters: fields.Field[Any]) -> type[Docu
     attributes: dict[str, Any] = {
         "__doc__": f"Page through {name} in id order.",
         "limit": limit_field(100),
-        "cursor": cursor_field(encode_cursor(by_slug(model), ("a",))),
+        "cursor": cursor_field(),
         **filters,
         "_to_args": post_load(to_args),
     }
@@ -62,7 +62,7 @@ def q_field(what: str, example: str) -> fields.String:
 ACTOR_FILTERS: dict[str, fields.Field[Any]] = {
     "kind": Repeated(
         fields.String(validate=validate.OneOf(ACTOR_KINDS)),
-        metadata={"description": "Only actors of these kinds.", "example": ["agency"]},
+        metadata={"description": "Only actors of these kinds.", "example": ["military_unit"]},
     ),
     "country": Repeated(
         fields.String(
@@ -84,7 +84,7 @@ def _count() -> fields.Integer:
     return fields.Integer(metadata={"description": "How many events refer to it.", "example": 3})
 
 
-class ActorSchema(Documented):
+class ActorSchema(Shown):
     """A state, agency, military unit, group, company, organisation or public person."""
 
     id = _id("icefcom")
@@ -95,7 +95,8 @@ class ActorSchema(Documented):
         }
     )
     kind = fields.String(
-        metadata={"description": ", ".join(ACTOR_KINDS) + ".", "example": "military_unit"}
+        validate=validate.OneOf(ACTOR_KINDS),
+        metadata={"description": ", ".join(ACTOR_KINDS) + ".", "example": "military_unit"},
     )
     country = fields.String(
         attribute="country_code",
@@ -114,7 +115,7 @@ class ActorSchema(Documented):
     )
 
 
-class AliasSchema(Documented):
+class AliasSchema(Shown):
     """Another name of an actor."""
 
     alias = fields.String(metadata={"description": "The name.", "example": "ICEFCOM"})
@@ -126,7 +127,7 @@ class ActorDetailSchema(ActorSchema):
     event_count = _count()
 
 
-class SourceSchema(Documented):
+class SourceSchema(Shown):
     """A document or page that events cite."""
 
     id = _id("intelnews-taiwan-soldiers-jailed-2025")
@@ -149,7 +150,8 @@ class SourceSchema(Documented):
         metadata={"description": "Author, if known.", "example": "Joseph Fitsanakis"},
     )
     url = fields.String(
-        allow_none=True, metadata={"description": "Address, when known.", "example": None}
+        allow_none=True,
+        metadata={"format": "uri", "description": "Address, when known.", "example": None},
     )
     published = fields.String(
         allow_none=True,
@@ -159,7 +161,9 @@ class SourceSchema(Documented):
         },
     )
     published_precision = fields.String(
-        allow_none=True, metadata={"description": "year, month or day.", "example": "day"}
+        allow_none=True,
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "day"},
     )
     document = fields.String(
         allow_none=True,
@@ -179,7 +183,7 @@ class SourceDetailSchema(SourceSchema):
     event_count = _count()
 
 
-class TagSchema(Documented):
+class TagSchema(Shown):
     """A label that groups events across types and actors."""
 
     id = _id("cyber")
@@ -208,7 +212,7 @@ class EventTypeDetailSchema(EventTypeSchema):
     event_count = _count()
 
 
-class CountryListSchema(Documented):
+class CountryListSchema(Shown):
     """Every country an event or actor refers to."""
 
     data = fields.List(fields.Nested(CountryRefSchema), metadata={"description": "Countries."})

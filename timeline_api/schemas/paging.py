@@ -46,13 +46,14 @@ def limit_field(default: int = 50) -> fields.Integer:
     )
 
 
-def cursor_field(example: str) -> fields.String:
+def cursor_field() -> fields.String:
+    """A page's cursor. No example: a cursor belongs to its sort and filters, and the docs
+    would send it with every "Try it out"."""
     return fields.String(
         validate=validate.Length(max=500),
         metadata={
             "description": "Opaque; from `meta.next_cursor` or `links.next` of the page before. "
             "Keep the other parameters as they were.",
-            "example": example,
         },
     )
 
@@ -62,5 +63,7 @@ class Repeated(fields.List[Any]):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         values = value if isinstance(value, list) else [value]
-        split = [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+        split = [part.strip() for item in values for part in str(item).split(",")]
+        if "" in split:  # `?kind=` filters by nothing the document allows: say so
+            raise ValidationError("has an empty value; give one, or leave the parameter out")
         return super()._deserialize(split, attr, data, **kwargs)

@@ -7,13 +7,15 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import url_for
-from marshmallow import fields
+from marshmallow import fields, validate
 
+from timeline_api.models.actors import ACTOR_KINDS
+from timeline_api.models.events import ROLES
 from timeline_api.queries import documents
-from timeline_api.schemas.common import Documented
+from timeline_api.schemas.common import Shown
 
 
-class TypeRefSchema(Documented):
+class TypeRefSchema(Shown):
     """An event type, by id and name."""
 
     id = fields.String(
@@ -22,21 +24,21 @@ class TypeRefSchema(Documented):
     name = fields.String(metadata={"description": "Type name.", "example": "Court ruling"})
 
 
-class TagRefSchema(Documented):
+class TagRefSchema(Shown):
     """A tag, by id and name."""
 
     id = fields.String(attribute="slug", metadata={"description": "Tag id.", "example": "cyber"})
     name = fields.String(metadata={"description": "Tag name.", "example": "Cyber operations"})
 
 
-class CountryRefSchema(Documented):
+class CountryRefSchema(Shown):
     """A country (ISO 3166-1 alpha-2)."""
 
     code = fields.String(metadata={"description": "Alpha-2 code.", "example": "TW"})
     name = fields.String(metadata={"description": "English short name.", "example": "Taiwan"})
 
 
-class ActorRoleSchema(Documented):
+class ActorRoleSchema(Shown):
     """An actor and its role in an event."""
 
     id = fields.String(
@@ -51,21 +53,23 @@ class ActorRoleSchema(Documented):
     )
     kind = fields.String(
         attribute="actor.kind",
+        validate=validate.OneOf(ACTOR_KINDS),
         metadata={
             "description": "state, agency, military_unit, group, company, organisation or person.",
             "example": "military_unit",
         },
     )
     role = fields.String(
+        validate=validate.OneOf(ROLES),
         metadata={
             "description": "accuser, accused, perpetrator, target, victim, announcer, source, "
             "subject, investigator, court, author, participant or denier.",
             "example": "target",
-        }
+        },
     )
 
 
-class SourceRefSchema(Documented):
+class SourceRefSchema(Shown):
     """A source, as a citation shows it."""
 
     id = fields.String(
@@ -94,7 +98,8 @@ class SourceRefSchema(Documented):
         metadata={"description": "Author, if known.", "example": "Joseph Fitsanakis"},
     )
     url = fields.String(
-        allow_none=True, metadata={"description": "Address, when known.", "example": None}
+        allow_none=True,
+        metadata={"format": "uri", "description": "Address, when known.", "example": None},
     )
     published = fields.String(
         allow_none=True,
@@ -102,7 +107,7 @@ class SourceRefSchema(Documented):
     )
 
 
-class EventRefSchema(Documented):
+class EventRefSchema(Shown):
     """Another event, by id, title and dates."""
 
     id = fields.String(
@@ -118,7 +123,7 @@ class EventRefSchema(Documented):
     )
 
 
-class QuoteLocationSchema(Documented):
+class QuoteLocationSchema(Shown):
     """Where a quote lies in its source's stored document (GET /v1/sources/{id}/document)."""
 
     start = fields.Integer(

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from timeline_api.schemas.common import Documented
+from timeline_api.models.common import PRECISIONS
+from timeline_api.schemas.common import Documented, Shown
 from timeline_api.schemas.fields import Quantity
 from timeline_api.schemas.refs import QuoteLocation, SourceRefSchema
 
 
-class PointSchema(Documented):
+class PointSchema(Shown):
     """One value of a series, for a year, month or day, with its source."""
 
     period = fields.String(
         metadata={"description": "YYYY, YYYY-MM or YYYY-MM-DD.", "example": "2024"}
     )
-    precision = fields.String(metadata={"description": "year, month or day.", "example": "year"})
+    precision = fields.String(
+        validate=validate.OneOf(PRECISIONS),
+        metadata={"description": "year, month or day.", "example": "year"},
+    )
     earliest = fields.Date(
         metadata={"description": "First day of the period.", "example": "2024-01-01"}
     )
@@ -43,7 +47,7 @@ class PointSchema(Documented):
     )
 
 
-class SeriesSchema(Documented):
+class SeriesSchema(Shown):
     """A series of numbers over time."""
 
     id = fields.String(
@@ -68,7 +72,7 @@ class SeriesDetailSchema(SeriesSchema):
     points = fields.List(fields.Nested(PointSchema), metadata={"description": "The values."})
 
 
-class SeriesListSchema(Documented):
+class SeriesListSchema(Shown):
     """Every series."""
 
     data = fields.List(fields.Nested(SeriesSchema), metadata={"description": "The series."})

@@ -11,7 +11,7 @@ from timeline_api.buckets import RULE, SIZES
 from timeline_api.queries.charts import GROUPS as CHART_GROUPS
 from timeline_api.queries.events import EventFilters
 from timeline_api.queries.stats import GROUPS
-from timeline_api.schemas.common import Documented
+from timeline_api.schemas.common import Shown
 from timeline_api.schemas.events import EventFilterQuery
 
 BY = tuple(dict.fromkeys((*SIZES, *GROUPS)))
@@ -91,8 +91,10 @@ class StatsQuery(EventFilterQuery):
         )
 
 
-class BucketSchema(Documented):
+class BucketSchema(Shown):
     """One group or bucket and how many events fall in it."""
+
+    optional = ("bucket_start", "bucket_end", "precision", "group", "group_label", "cumulative")
 
     key = fields.String(
         metadata={
@@ -130,10 +132,15 @@ class BucketSchema(Documented):
     )
 
 
-class StatsSchema(Documented):
+class StatsSchema(Shown):
     """Counts per group or per bucket."""
 
-    by = fields.String(metadata={"description": "How events were grouped.", "example": "month"})
+    optional = ("group", "rule", "before", "undated")
+
+    by = fields.String(
+        validate=validate.OneOf(BY),
+        metadata={"description": "How events were grouped.", "example": "month"},
+    )
     group = fields.String(
         allow_none=True, metadata={"description": "The second key, if any.", "example": "type"}
     )

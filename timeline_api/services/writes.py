@@ -26,7 +26,7 @@ from timeline_api.models import (
 )
 from timeline_api.queries import stored
 from timeline_api.services import history
-from timeline_api.services.bulk import Dumped, Writer
+from timeline_api.services.bulk import Dumped, Writer, text_and_digest
 from timeline_api.services.imports import StoredData
 
 
@@ -57,7 +57,7 @@ def public_id(record: Any) -> str:
 
 
 def _save(
-    session: Session, name: str, item: Item, author: str, action: str, version: int | None
+    session: Session, name: str, item: Item, author: str, action: str | None, version: int | None
 ) -> Any:
     """Write one checked item through the same writer as an import; the record, reloaded."""
     key = item[key_field(name)]
@@ -81,22 +81,26 @@ def create(session: Session, name: str, raw: Any, author: str) -> Any:
 
 
 def replace(session: Session, name: str, record: Any, raw: Any, author: str) -> Any:
-    """Make `record` exactly `raw` (its id cannot change)."""
+    """Make `record` exactly `raw` (its id cannot change). Writing what is stored already
+    changes nothing: no revision, the same version."""
     field, key = key_field(name), public_id(record)
     body = raw if isinstance(raw, dict) else {}
     if body.get(field, key) != key:
         raise DatasetError([Problem(f"/{field}", "cannot change; create a new record")])
     item = validate_item(session, name, {**body, field: key})
-    return _save(session, name, item, author, "update", getattr(record, "version", None))
+    return _save(session, name, item, author, None, getattr(record, "version", None))
 
 
-def change(session: Session, name: str, record: Any, patch: dict[str, Any], author: str) -> Any:
-    """Apply a JSON merge patch (RFC 7396): members given replace, `null` removes."""
-    current = history.snapshot(session, name, record)
-    return replace(session, name, record, merge_patch(current, patch), author)
+def state_tag(session: Session, name: str, record: Any) -> str:
+    """A digest of the record's own stored state, its data-file form: what an ETag compares.
+    What other records say of it (counts, incoming links) is not in it."""
+    if record.digest is not None:
+        return record.digest  # type: ignore[no-any-return]
+    return text_and_digest(history.snapshot(session, name, record))[1]
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
+    """A JSON merge patch (RFC 7396) applied to `target`: members given replace, `null` removes."""
     if not isinstance(patch, dict):
         return patch
     merged = dict(target) if isinstance(target, dict) else {}
