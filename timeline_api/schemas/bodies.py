@@ -114,6 +114,10 @@ def _each(body: Body, member: str, convert: Callable[[Any, str], Any]) -> None:
 def _quoted(value: Any, _pointer: str) -> Any:
     if isinstance(value, dict) and "source" in value:
         value["source"] = _id(value["source"])
+    if isinstance(value, dict):
+        # Where the quote lies in the source's document: worked out on every read from the
+        # quote and the document, never stored, so whatever a client sends back is dropped.
+        value.pop("location", None)
     return value
 
 
@@ -194,6 +198,8 @@ def _links(body: Body, reader: Reader) -> None:
 
 def _source(body: Body, reader: Reader) -> Body:
     reader.derived(body, "", "published_precision", _precision(body.get("published")))
+    if body.get("title_is_descriptive") is False:  # the default: the file form leaves it out
+        del body["title_is_descriptive"]
     return body
 
 

@@ -246,6 +246,7 @@ class EventQuery(EventFilterQuery):
             "date of the page's events instead of one per event, each with its quote and its "
             "source's publisher, title, date, url and stored-document link (a report to check "
             "sources; not a file to import).",
+            "example": "events",
         },
     )
 
@@ -487,6 +488,8 @@ class EventDetailSchema(EventSchema):
 
 class EventListItemSchema(EventSchema):
     """An event as a list shows it, with what `include` asked for."""
+
+    optional = ("snippet", "citations", "links")  # a search's; what `include` asked for
 
     citations = fields.List(
         fields.Nested(CitationSchema),
