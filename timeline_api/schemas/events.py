@@ -327,7 +327,7 @@ class AlternativeDateSchema(Shown):
 class EventSchema(Shown):
     """An event as a list shows it."""
 
-    optional = ("snippet",)
+    optional: tuple[str, ...] = ("snippet",)
 
     id = fields.String(
         attribute="slug",
