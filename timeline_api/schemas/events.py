@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -327,7 +327,7 @@ class AlternativeDateSchema(Shown):
 class EventSchema(Shown):
     """An event as a list shows it."""
 
-    optional: tuple[str, ...] = ("snippet",)
+    optional: ClassVar[tuple[str, ...]] = ("snippet",)
 
     id = fields.String(
         attribute="slug",
