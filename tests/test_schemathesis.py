@@ -44,9 +44,27 @@ def invalid_requests_are_refused(ctx: Any, response: Any, case: Any) -> bool | N
 
 # Rules OpenAPI cannot state: a cursor belongs to the sort and filters of the page that gave
 # it; `from` is not after `to` and names a real day (not 2023-02-30); `q` has a word to search
-# for; `sort=relevance` needs `q`; `type`, `actor` and `tag` name stored records (an unknown id
-# is a typo to report). A 400 naming only these is a refusal the document allows.
-UNWRITABLE_RULES = {"cursor", "from", "to", "q", "sort", "type", "actor", "tag"}
+# for; `sort=relevance` needs `q`; `type`, `actor` and `tag` (and their `_all` forms) name
+# stored records (an unknown id is a typo to report); `by=day` and `by=week` need `from` and
+# `to`, and a chart has at most 10,000 rows (stats' `by`); `group` and `cumulative` need a
+# bucket `by`; `fields` names citations or links only with `include`. A 400 naming only these
+# is a refusal the document allows.
+UNWRITABLE_RULES = {
+    "cursor",
+    "from",
+    "to",
+    "q",
+    "sort",
+    "type",
+    "actor",
+    "tag",
+    "actor_all",
+    "tag_all",
+    "by",
+    "group",
+    "cumulative",
+    "fields",
+}
 
 
 @schemathesis.check

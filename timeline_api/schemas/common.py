@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 from typing import Any, ClassVar
 
@@ -38,8 +39,12 @@ class _ShownMeta(SchemaMeta):
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
         klass = super().__new__(mcs, name, bases, attrs)
         optional = getattr(klass, "optional", ())
-        for field_name, field in klass._declared_fields.items():
-            field.required = field_name not in optional
+        for field_name, field in list(klass._declared_fields.items()):
+            # A copy: an inherited field is its base's object, and a subclass that makes it
+            # optional must not make it optional in the base too.
+            own = copy.copy(field)
+            own.required = field_name not in optional
+            klass._declared_fields[field_name] = own
         return klass
 
 

@@ -462,6 +462,8 @@ class LinkSchema(Shown):
 class EventDetailSchema(EventSchema):
     """The full event: text, actors, places, tags, citations, disputed dates, links."""
 
+    optional: ClassVar[tuple[str, ...]] = ("snippet",)  # a search's only; never trimmed
+
     text = fields.String(
         allow_none=True, metadata={"description": "Longer text, if any.", "example": None}
     )
@@ -489,7 +491,12 @@ class EventDetailSchema(EventSchema):
 class EventListItemSchema(EventSchema):
     """An event as a list shows it, with what `include` asked for."""
 
-    optional = ("snippet", "citations", "links")  # a search's; what `include` asked for
+    # `fields=` may leave out any member but `id`; `include` adds citations and links.
+    optional: ClassVar[tuple[str, ...]] = (
+        *(name for name in EventSchema._declared_fields if name != "id"),
+        "citations",
+        "links",
+    )
 
     citations = fields.List(
         fields.Nested(CitationSchema),
