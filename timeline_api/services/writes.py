@@ -87,6 +87,8 @@ def replace(session: Session, name: str, record: Any, raw: Any, author: str) -> 
     if body.get(field, key) != key:
         raise DatasetError([Problem(f"/{field}", "cannot change; create a new record")])
     item = validate_item(session, name, {**body, field: key})
+    if item == checks.load(name, history.snapshot(session, name, record)):
+        return record  # nothing changes: no write, no revision, the same ETag
     return _save(session, name, item, author, "update", getattr(record, "version", None))
 
 
