@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from tests.editing import (
@@ -35,6 +36,7 @@ from tests.editing import (
     tokens,
     writer,
 )
+from timeline_api.models import Event
 
 
 def assert_problem(response: TestResponse, status: int, **named: str) -> None:
@@ -386,3 +388,16 @@ def test_a_single_parameter_given_twice_is_a_400_naming_it(
 def test_a_list_parameter_may_still_be_repeated(seeded: FlaskClient) -> None:
     response = seeded.get("/v1/events?tag=cyber&tag=russia-china")
     assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_a_text_stored_before_the_limits_can_be_shortened(
+    seeded_app: Flask, seeded: FlaskClient, writer: Writer
+) -> None:
+    with seeded_app.extensions["db_sessions"]() as session:
+        event = session.scalar(select(Event).where(Event.slug == EVENT))
+        assert event is not None
+        event.text = "An old, long text. " * 2_000  # 38,000 characters, stored before 20,000
+        session.commit()
+    response = writer.patch(f"/v1/events/{EVENT}", {"text": "A short text."})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert seeded.get(f"/v1/events/{EVENT}").json["text"] == "A short text."
