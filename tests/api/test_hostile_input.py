@@ -401,3 +401,11 @@ def test_a_text_stored_before_the_limits_can_be_shortened(
     response = writer.patch(f"/v1/events/{EVENT}", {"text": "A short text."})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert seeded.get(f"/v1/events/{EVENT}").json["text"] == "A short text."
+
+
+def test_a_problem_echoing_a_lone_surrogate_is_still_json(
+    seeded: FlaskClient, writer: Writer
+) -> None:
+    body = json.dumps({"id": "odd", "name": "Odd", "\ud800": 1})  # an unknown member, named
+    response = post_raw(writer, "/v1/tags", body)
+    assert_problem(response, 422, pointer="/\ud800")
