@@ -1,4 +1,5 @@
-"""Arbitrary JSON, with a valid token, to every write endpoint (issue 12): never a 5xx.
+"""Arbitrary JSON, with a valid token, to every write endpoint, and arbitrary strings to every
+query parameter of every read (issue 12): never a 5xx.
 
 The bodies are members each resource knows (and some it does not) holding any JSON value:
 strings with lone surrogates and NUL, huge integers, nested lists and objects. Whatever is
@@ -15,10 +16,12 @@ import json
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.editing import KINDS, Tokens, Writer, tokens, writer
+from timeline_api.app import create_app
 
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=30)  # surrogates and NUL too
 SCALARS = (
@@ -80,3 +83,33 @@ def test_any_json_body_is_answered_without_a_server_error(
 def _any_id(writer: Writer, path: str) -> str:
     listed = writer.client.get(path, query_string={"limit": 1}).json["data"]
     return str(listed[0]["id"])
+
+
+def read_parameters() -> list[tuple[str, str]]:
+    """(path, query parameter) of every documented read without a path parameter."""
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    paths = app.test_client().get("/openapi.json").json["paths"]
+    app.extensions["db_engine"].dispose()
+    return [
+        (path, parameter["name"])
+        for path, operations in paths.items()
+        if "{" not in path and "get" in operations
+        for parameter in operations["get"].get("parameters", [])
+        if parameter["in"] == "query"
+    ]
+
+
+@pytest.mark.parametrize(("path", "parameter"), read_parameters())
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(values=st.lists(st.text(max_size=40), min_size=1, max_size=3))
+def test_any_string_in_a_query_parameter_is_answered_without_a_server_error(
+    seeded: FlaskClient, path: str, parameter: str, values: list[str]
+) -> None:
+    response = seeded.get(path, query_string=[(parameter, value) for value in values])
+    assert response.status_code < 500, response.get_data(as_text=True)
+    if response.status_code >= 400:
+        assert response.mimetype == "application/problem+json"
