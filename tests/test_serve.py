@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -66,7 +67,9 @@ def test_serve_logs_json_lines_with_the_request_id_and_stops_cleanly(tmp_path: P
     assert probe[0]["query"] == "from=2024"
 
 
-@pytest.mark.parametrize(("threads", "worker"), [("1", "sync"), ("4", "gthread")])
+@pytest.mark.parametrize(
+    ("threads", "worker"), [("1", "sync"), ("4", "timeline_api.workers.BufferedRequestWorker")]
+)
 def test_serve_runs_gthread_workers_when_given_threads(
     tmp_path: Path, threads: str, worker: str
 ) -> None:
@@ -152,3 +155,58 @@ def test_requests_gunicorn_refuses_itself_get_problems_and_log_lines(tmp_path: P
         ("/v1/tags", 400),
         ("/v1/events", 200),
     ]
+
+
+def test_slow_clients_hold_no_thread(tmp_path: Path) -> None:
+    """Ten clients dribbling a head or a body, a byte every 0.1 s, against one worker with two
+    threads: other requests are answered as if they were not there. (gthread as gunicorn ships
+    it gave each of them a thread to wait in, and answered nobody else.)"""
+    url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    migrate.upgrade(url)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "timeline_api.cli", "serve", "--port", str(port), "--workers", "1"],
+        env={**os.environ, "DATABASE_URL": url, "GUNICORN_THREADS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    slow: list[socket.socket] = []
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        starts = [b"GET /v1/events HTTP/1.1\r\nHost: x\r\n"] * 5 + [
+            b"POST /v1/tags HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000\r\n\r\n{"
+        ] * 5
+        for start in starts:
+            client = socket.create_connection(("127.0.0.1", port), timeout=5)
+            client.sendall(start)
+            slow.append(client)
+        stop = threading.Event()
+
+        def dribble() -> None:
+            while not stop.wait(0.1):
+                for client in slow:
+                    client.send(b"x")
+
+        dribbler = threading.Thread(target=dribble)
+        dribbler.start()
+        try:
+            took = []
+            for _ in range(10):
+                started = time.monotonic()
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/v1/events?limit=5", timeout=3
+                ) as response:
+                    assert response.status == 200
+                took.append(time.monotonic() - started)
+        finally:
+            stop.set()
+            dribbler.join(timeout=5)
+    finally:
+        for client in slow:
+            client.close()
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err
+    assert max(took) < 1.0, took

@@ -220,14 +220,19 @@ def tokens_create(name: str, scope: str) -> None:
 
 @tokens.command("list")
 def tokens_list() -> None:
-    """Name, scope, creation and revocation of every token (never the tokens)."""
+    """Name, scope, creation, last write (to the hour) and revocation of every token (never
+    the tokens)."""
     with create_app().extensions["db_sessions"]() as session:
         for record in token_service.all_tokens(session):
-            revoked = f"revoked {record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else ""
-            click.echo(
-                f"{record.name}\t{record.scope}\t"
-                f"created {record.created_at:%Y-%m-%d %H:%M}\t{revoked}".rstrip()
-            )
+            used = record.last_used_at
+            cells = [
+                record.name,
+                record.scope,
+                f"created {record.created_at:%Y-%m-%d %H:%M}",
+                f"last write {used:%Y-%m-%d %H:%M}" if used else "never written with",
+                f"revoked {record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else "",
+            ]
+            click.echo("\t".join(cells).rstrip())
 
 
 @tokens.command("revoke")

@@ -35,7 +35,9 @@ def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) 
     """An engine for `url` that enforces foreign keys (SQLite) and a statement timeout.
 
     On SQLite the timeout bounds the wait for another writer's lock instead: well under
-    gunicorn's 30 s worker timeout, so a write during a long import is told 503 (errors.py)
+    gunicorn's 30 s worker timeout, so a write during a long import is told 503 (errors.py).
+    It also bounds the wait for a pooled connection when every one is busy (503 too). 0, no
+    statement timeout, keeps waits of 30 s (a lock) and 10 s (a connection).
     rather than left without an answer.
 
     A gunicorn worker serves as many requests at once as it has threads (4 by default), which
@@ -47,7 +49,9 @@ def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) 
     except ArgumentError:
         raise ConfigError(f"DATABASE_URL is not a database URL: {url!r}.") from None
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": statement_timeout_ms / 1000})
+        wait = statement_timeout_ms / 1000 or 30
+        pooled = {"pool_timeout": wait} if parsed.database not in (None, "", ":memory:") else {}
+        engine = create_engine(parsed, connect_args={"timeout": wait}, **pooled)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if parsed.get_backend_name() != "postgresql":
@@ -66,7 +70,7 @@ def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) 
         connect_args=options,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_timeout=10,
+        pool_timeout=statement_timeout_ms / 1000 or 10,
         pool_pre_ping=True,
         pool_recycle=1800,
     )

@@ -87,8 +87,9 @@ DEFAULT_THREADS = 4
 def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
     """Serve on host:port until SIGTERM or SIGINT, letting requests in flight finish.
 
-    One thread per worker runs gunicorn's sync workers; more, its gthread workers (which
-    also keep connections alive between requests).
+    One thread per worker runs gunicorn's sync workers; more, our gthread workers (which also
+    keep connections alive between requests, and read requests whole before a thread takes
+    them: timeline_api/workers.py).
     """
     create_app()  # fail here, once, on bad configuration rather than in every worker
     # gunicorn writes its own errors with util.write_error alone (workers/base.py); workers
@@ -100,7 +101,7 @@ def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
             "bind": f"{host}:{port}",
             "workers": workers or default_workers(),
             "threads": threads,
-            "worker_class": "gthread" if threads > 1 else "sync",
+            "worker_class": "timeline_api.workers.BufferedRequestWorker" if threads > 1 else "sync",
             "accesslog": "-",
             "logger_class": JSONAccessLogger,
             "graceful_timeout": 20,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,24 @@ def test_the_database_holds_no_plain_token(committed: Committed) -> None:
     if committed.backend == "sqlite":
         stored = Path(committed.url.removeprefix("sqlite:///"))
         assert token.encode() not in stored.read_bytes()
+
+
+def test_tokens_list_shows_when_a_token_last_wrote(committed: Committed) -> None:
+    token = committed.run("tokens", "create", "--name", "desk", "--scope", "write").stdout.strip()
+    reader = committed.run("tokens", "create", "--name", "eyes", "--scope", "read").stdout.strip()
+
+    def listed() -> dict[str, str]:
+        lines = committed.run("tokens", "list").stdout.splitlines()
+        return {line.split("\t")[0]: line for line in lines}
+
+    assert "never written with" in listed()["desk"]
+    with committed.app(READ_REQUIRES_TOKEN=True) as app:
+        client = app.test_client()
+        assert client.post("/v1/tags", json=NEW_TAG, headers=bearer(token)).status_code == 201
+        assert client.get("/v1/tags/new-tag", headers=bearer(reader)).status_code == 200
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    assert f"last write {today}" in listed()["desk"]
+    assert "never written with" in listed()["eyes"]  # reading is not noted
 
 
 def test_tokens_list_shows_names_scopes_and_revocations_only(committed: Committed) -> None:

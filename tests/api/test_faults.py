@@ -17,9 +17,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from tests.conftest import Databases
 from tests.editing import SMALL, Committed, bearer, committed, committed_urls, make_token
+from timeline_api.app import create_app
 
 
 @pytest.fixture
@@ -132,3 +135,29 @@ def test_a_write_while_another_writer_holds_sqlite_is_a_503_in_time(committed: C
             "/v1/tags", json={"id": "green", "name": "Green"}, headers=bearer(token)
         )
         assert created.status_code == 201, created.get_data(as_text=True)
+
+
+def test_a_request_finding_every_pooled_connection_busy_is_a_503_in_time(
+    databases: Databases,
+) -> None:
+    app = create_app(
+        {"DATABASE_URL": databases.urls["seeded"], "DB_POOL_SIZE": 1, "STATEMENT_TIMEOUT_MS": 300}
+    )
+    engine = app.extensions["db_engine"]
+    held: list[Connection] = []
+    try:
+        with pytest.raises(PoolTimeout):
+            while len(held) < 100:  # the pool's size and overflow, as requests would hold them
+                held.append(engine.connect())
+        started = time.monotonic()
+        response = app.test_client().get("/v1/tags/cyber")
+        waited = time.monotonic() - started
+        assert_unavailable(response)
+        assert waited < 5
+        for connection in held:
+            connection.close()
+        assert app.test_client().get("/v1/tags/cyber").status_code == 200
+    finally:
+        for connection in held:
+            connection.close()
+        engine.dispose()

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from tests.editing import (
@@ -35,6 +36,7 @@ from tests.editing import (
     tokens,
     writer,
 )
+from timeline_api.models import Event
 
 
 def assert_problem(response: TestResponse, status: int, **named: str) -> None:
@@ -311,3 +313,99 @@ def test_a_chunked_record_over_the_limit_is_413_and_not_stored(
         got, body = send_chunked(port, "/v1/tags", data, headers)
     assert got == 413, body
     assert limited.test_client().get("/v1/tags/long").status_code == 404
+
+
+# --- The smaller findings ----------------------------------------------------------------------
+
+
+def test_a_link_to_a_deleted_event_is_a_422(seeded: FlaskClient, writer: Writer) -> None:
+    assert writer.post("/v1/events", event_body("soon-gone")).status_code == 201
+    assert writer.delete("/v1/events/soon-gone").status_code == 204
+    body = event_body("linker", links=[{"to": "soon-gone", "kind": "related"}])
+    response = writer.post("/v1/events", body)
+    assert_problem(response, 422, pointer="/links/0/to")
+    assert seeded.get("/v1/events/linker").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_a_change_that_changes_nothing_writes_no_revision(
+    seeded: FlaskClient, writer: Writer, method: str
+) -> None:
+    path = f"/v1/events/{EVENT}"
+    before = seeded.get(path)
+    revisions = seeded.get(f"{path}/history").json["meta"]["count"]
+    body = (
+        {"title": before.json["title"]}
+        if method == "patch"
+        else writer.client.get(f"{path}/history", query_string={"limit": 100}).json["data"][-1][
+            "after"
+        ]
+    )
+    response = getattr(writer, method)(path, body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers["ETag"] == before.headers["ETag"]
+    assert seeded.get(f"{path}/history").json["meta"]["count"] == revisions
+
+
+@pytest.mark.parametrize("path", ["/v1/tags", "/v1/import"])
+def test_a_body_in_another_charset_is_a_415(seeded: FlaskClient, tokens: Tokens, path: str) -> None:
+    response = seeded.post(
+        path,
+        data='{"tags": [{"id": "cafe", "name": "Caf\xe9"}]}'.encode("latin-1"),
+        content_type="application/json; charset=latin-1",
+        headers=tokens.header("admin"),
+    )
+    assert_problem(response, 415)
+    assert "UTF-8" in response.json["detail"]
+    assert seeded.get("/v1/tags/cafe").status_code == 404
+
+
+def test_a_body_declared_utf8_is_read(seeded: FlaskClient, writer: Writer) -> None:
+    response = writer.client.post(
+        "/v1/tags",
+        data='{"id": "cafe", "name": "Caf\xe9"}'.encode(),
+        content_type="application/json; charset=UTF-8",
+        headers=writer.auth,
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert seeded.get("/v1/tags/cafe").json["name"] == "Caf\xe9"
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/v1/events?limit=1&limit=2", "limit"),
+        ("/v1/events?q=spy&q=army", "q"),
+        ("/v1/changes?since=1&since=2", "since"),
+    ],
+)
+def test_a_single_parameter_given_twice_is_a_400_naming_it(
+    client: FlaskClient, path: str, parameter: str
+) -> None:
+    assert_problem(client.get(path), 400, parameter=parameter)
+
+
+def test_a_list_parameter_may_still_be_repeated(seeded: FlaskClient) -> None:
+    response = seeded.get("/v1/events?tag=cyber&tag=russia-china")
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_a_text_stored_before_the_limits_can_be_shortened(
+    seeded_app: Flask, seeded: FlaskClient, writer: Writer
+) -> None:
+    with seeded_app.extensions["db_sessions"]() as session:
+        event = session.scalar(select(Event).where(Event.slug == EVENT))
+        assert event is not None
+        event.text = "An old, long text. " * 2_000  # 38,000 characters, stored before 20,000
+        session.commit()
+    response = writer.patch(f"/v1/events/{EVENT}", {"text": "A short text."})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert seeded.get(f"/v1/events/{EVENT}").json["text"] == "A short text."
+
+
+def test_a_problem_echoing_a_lone_surrogate_is_still_json(
+    seeded: FlaskClient, writer: Writer
+) -> None:
+    body = json.dumps({"id": "odd", "name": "Odd", "\ud800": 1})  # an unknown member, named
+    response = post_raw(writer, "/v1/tags", body)
+    assert_problem(response, 422, pointer="/\ud800")

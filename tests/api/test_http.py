@@ -351,3 +351,8 @@ def test_head_of_something_missing_is_a_404(client: FlaskClient) -> None:
     response = client.head("/v1/events/nothing-here")
     assert response.status_code == 404
     assert response.data == b""
+
+
+@pytest.mark.parametrize("path", ["/docs", "/v1/events", "/v1/events?format=csv", "/v1/nowhere"])
+def test_browsers_are_told_not_to_guess_content_types(client: FlaskClient, path: str) -> None:
+    assert client.get(path).headers["X-Content-Type-Options"] == "nosniff"

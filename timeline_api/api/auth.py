@@ -47,6 +47,10 @@ def current_token(scope: str) -> ApiToken:
         raise NotAllowed(
             f"the token '{token.name}' has the scope '{token.scope}'; this needs '{scope}'"
         )
+    if scope != "read":
+        # Noted in the write's own transaction: kept when the write is, and reads (private
+        # deployments) never turn into writes.
+        tokens.note_use(token)
     g.token = token
     return token
 

@@ -31,6 +31,20 @@ class Parser(FlaskParser):
     }
     DEFAULT_VALIDATION_STATUS = VALIDATION_STATUS
 
+    def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
+        """The query, refusing a single-valued parameter given twice (`?limit=1&limit=2`),
+        which webargs would read as its first value, silently."""
+        proxy = super().load_querystring(req, schema)
+        known = {field.data_key or name for name, field in schema.fields.items()}
+        twice = {
+            name: ["is given more than once; give it once"]
+            for name, values in req.args.lists()
+            if len(values) > 1 and name in known and name not in proxy.multiple_keys
+        }
+        if twice:
+            raise ma.ValidationError(twice)
+        return proxy
+
 
 def path_id(what: str, example: str) -> dict[str, Any]:
     """The documentation of an `{id}` path parameter."""

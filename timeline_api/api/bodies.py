@@ -1,4 +1,4 @@
-"""Request bodies read whole, never past MAX_CONTENT_LENGTH, however they are sent."""
+"""Request bodies read whole, never past MAX_CONTENT_LENGTH, however they are sent, in UTF-8."""
 
 from __future__ import annotations
 
@@ -7,11 +7,20 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from timeline_api.api.errors import ProblemException
 
+# What is read as UTF-8 without a change of meaning.
+UTF8 = ("utf-8", "utf8", "us-ascii", "ascii")
+
 
 class TooLarge(ProblemException):
     """413: the body is over the configured limit."""
 
     status = 413
+
+
+class NotUtf8(ProblemException):
+    """415: a body declared in another character set; it would be misread, not converted."""
+
+    status = 415
 
 
 def read(advice: str = "") -> bytes:
@@ -21,6 +30,9 @@ def read(advice: str = "") -> bytes:
     is only cut at the limit: read whole, it would come back truncated, and an import of the
     first part of a file would succeed. One byte more after the limit is the tell.
     """
+    charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+    if charset not in UTF8:
+        raise NotUtf8(f"Send the body in UTF-8 (charset=utf-8), not {charset[:40]}.")
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     message = f"The body is over the limit of {limit:,} bytes (MAX_CONTENT_LENGTH).{advice}"
     try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, NotFound
 
@@ -184,9 +185,10 @@ def register(app: Flask) -> None:
     def _conflict(_error: IntegrityError) -> Response:
         return problem(409, "The change conflicts with data already stored.")
 
+    @app.errorhandler(PoolTimeout)
     @app.errorhandler(OperationalError)
-    def _unavailable(error: OperationalError) -> Response:
-        log.warning("database error: %s", error.orig)
+    def _unavailable(error: OperationalError | PoolTimeout) -> Response:
+        log.warning("database error: %s", getattr(error, "orig", error))
         return problem(
             503,
             "The database is unavailable or the query took too long; retry later.",

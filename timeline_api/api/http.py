@@ -58,6 +58,8 @@ def _take_request_id() -> None:
 
 def _give_request_id(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+    # Browsers take every answer as its Content-Type says (a CSV or JSON never runs as HTML).
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

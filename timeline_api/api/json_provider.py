@@ -42,7 +42,11 @@ class OrjsonProvider(DefaultJSONProvider):
             body = self._encode(obj, indent=2 if pretty else None) + b"\n"
         except orjson.JSONEncodeError:
             layout: dict[str, Any] = {"indent": 2} if pretty else {"separators": (",", ":")}
-            body = f"{super().dumps(obj, **layout)}\n".encode()
+            text = super().dumps(obj, **layout)
+            try:
+                body = f"{text}\n".encode()
+            except UnicodeEncodeError:  # a lone surrogate a problem echoes from bad input
+                body = f"{super().dumps(obj, ensure_ascii=True, **layout)}\n".encode()
         response_class = cast(type[Response], self._app.response_class)  # a Flask app's
         return response_class(body, mimetype=self.mimetype)
 

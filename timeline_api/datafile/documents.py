@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "seed" / "documents"
@@ -20,7 +20,7 @@ def normalise(text: str) -> str:
     return " ".join(_TIMESTAMP.sub("", text).replace("\u00a0", " ").split())
 
 
-@cache
+@lru_cache(maxsize=32)  # a few documents exist; names that are not one are asked too
 def document_text(name: str) -> str | None:
     """The normalised text of a stored document, or None when there is no such document."""
     text = stored_text(name)
@@ -32,7 +32,7 @@ def quote_is_verbatim(quote: str, document: str) -> bool:
     return text is not None and normalise(quote) in text
 
 
-@cache
+@lru_cache(maxsize=32)  # bounded: names that are not a document are asked too
 def stored_text(name: str) -> str | None:
     """A stored document's text as received, or None when there is no such document."""
     if "/" in name or "\\" in name or "\x00" in name or len(name) > MAX_NAME:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from timeline_api.datafile import FORMATS, ORDER, DatasetError, Problem, Record, checks, readers
-from timeline_api.models import Import, Source
+from timeline_api.models import Event, Import, Source
 from timeline_api.models.common import DIGEST_LENGTH
 from timeline_api.queries import stored
 from timeline_api.services import bulk_indexes, event_counts, fulltext_sync
@@ -57,7 +57,10 @@ class StoredData:
         column, found, ordered = stored.key_column(name), set[str](), sorted(keys)
         for start in range(0, len(ordered), 900):
             chunk = ordered[start : start + 900]
-            found.update(self.session.scalars(select(column).where(column.in_(chunk))))
+            query = select(column).where(column.in_(chunk))
+            if name == "events":  # a deleted event is gone for readers: nothing may link to it
+                query = query.where(Event.deleted_at.is_(None))
+            found.update(self.session.scalars(query))
         return found
 
     def documents(self) -> dict[str, str]:

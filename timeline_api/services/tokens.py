@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,6 +67,18 @@ def authenticate(session: Session, header: str | None) -> ApiToken:
     if record.revoked_at is not None:
         raise TokenError("the token was revoked")
     return record
+
+
+# How stale last_used_at may get: "used today" is what an operator needs to know, and a write
+# to the token's row on every request would serialise its holder's requests.
+USE_NOTED_EVERY = timedelta(hours=1)
+
+
+def note_use(record: ApiToken, now: datetime | None = None) -> None:
+    """Set last_used_at when it is older than USE_NOTED_EVERY; the caller's commit keeps it."""
+    now = now or datetime.now(UTC)
+    if record.last_used_at is None or now - record.last_used_at >= USE_NOTED_EVERY:
+        record.last_used_at = now
 
 
 def allows(record: ApiToken, scope: str) -> bool:
