@@ -112,6 +112,10 @@ def timeline(app: Flask, add_events: Callable[..., None]) -> None:
 def test_timelinejs_reads_partial_dates_as_its_own_fields(client: FlaskClient) -> None:
     response = client.get("/v1/events?format=timelinejs")
     assert response.status_code == 200
+    # Its own media type (JSON all the same): the document says which shape each answer has.
+    assert response.mimetype == "application/vnd.timelinejs+json"
+    by_accept = client.get("/v1/events", headers={"Accept": "application/vnd.timelinejs+json"})
+    assert by_accept.json == response.json
     document = response.json
     jsonschema.validate(document, TIMELINEJS)
     ring, arrest, verdict = document["events"]

@@ -41,6 +41,7 @@ blp = Blueprint(
 
 # The formats besides JSON, by media type: what `format=` names and Accept can ask for.
 MEDIA_TYPES = {
+    timelinejs_format.MEDIA_TYPE: "timelinejs",
     "text/csv": "csv",
     "text/calendar": "ics",
     ndjson_format.MEDIA_TYPE: "ndjson",
@@ -60,6 +61,14 @@ CSV_DOC = {
                 ndjson_format.MEDIA_TYPE: {
                     "schema": {"type": "string"},
                     "example": '{"id":"tw-four-soldiers-sentenced-2025","title":"..."}\n',
+                },
+                timelinejs_format.MEDIA_TYPE: {
+                    "schema": {
+                        "type": "object",
+                        "description": "TimelineJS 3's JSON format: `new TL.Timeline(id, data)`.",
+                        "required": ["events"],
+                        "properties": {"events": {"type": "array", "items": {"type": "object"}}},
+                    }
                 },
             }
         }
@@ -134,7 +143,7 @@ def _rendered(
         calendar = ics_format.render(items, event_url.replace("%7Bid%7D", "{id}"))
         return Response(calendar, mimetype="text/calendar", headers=headers)
     document = orjson.dumps(timelinejs_format.render(items), option=orjson.OPT_INDENT_2)
-    return Response(document, mimetype="application/json", headers=headers)
+    return Response(document, mimetype=timelinejs_format.MEDIA_TYPE, headers=headers)
 
 
 _LIST_ITEM = EventListItemSchema()

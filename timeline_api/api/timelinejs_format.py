@@ -14,6 +14,10 @@ from typing import Any
 from timeline_api.dates import parse_partial_date
 from timeline_api.queries.listing import Record
 
+# JSON in TimelineJS 3's shape, not the list's: its own media type, so that the document can
+# say which shape each answer has (both parse as JSON).
+MEDIA_TYPE = "application/vnd.timelinejs+json"
+
 
 def render(records: list[Record]) -> dict[str, Any]:
     """The page's events (with their citations) as a TimelineJS document."""

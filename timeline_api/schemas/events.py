@@ -212,7 +212,8 @@ class EventQuery(EventFilterQuery):
         validate=validate.OneOf(FORMATS),
         metadata={  # no example: the docs would fill it in, and show another format than JSON
             "description": "`csv`: a flat CSV with a header row (or send `Accept: text/csv`); "
-            "`timelinejs`: the page as TimelineJS 3 JSON; `ics`: the page as iCalendar all-day "
+            "`timelinejs`: the page as TimelineJS 3 JSON (`application/vnd.timelinejs+json`, "
+            "also by Accept); `ics`: the page as iCalendar all-day "
             "events (or `Accept: text/calendar`); `ndjson`: every matching event, one JSON "
             "object a line, streamed without paging (`limit` and `cursor` do not apply; or "
             "`Accept: application/x-ndjson`).",
