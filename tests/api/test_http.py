@@ -356,3 +356,21 @@ def test_head_of_something_missing_is_a_404(client: FlaskClient) -> None:
 @pytest.mark.parametrize("path", ["/docs", "/v1/events", "/v1/events?format=csv", "/v1/nowhere"])
 def test_browsers_are_told_not_to_guess_content_types(client: FlaskClient, path: str) -> None:
     assert client.get(path).headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/docs", "/timeline"])
+def test_html_pages_allow_no_outside_origin(client: FlaskClient, path: str) -> None:
+    """The pages' scripts, styles and requests come from this server only (the browser tests
+    of /docs and /timeline show they still work under it)."""
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.mimetype == "text/html"
+    given = response.headers["Content-Security-Policy"]
+    policy = dict(part.strip().split(" ", 1) for part in given.split(";"))
+    assert policy["default-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    sources = " ".join(policy.values())
+    assert "*" not in sources and "http" not in sources and "//" not in sources
+
+
+def test_api_answers_carry_no_page_policy(client: FlaskClient) -> None:
+    assert "Content-Security-Policy" not in client.get("/v1/events?limit=1").headers
