@@ -278,10 +278,13 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
         for line in child.stderr:  # "checking ...", then "writing ..." once all is checked
             if line.startswith("writing"):
                 break
-        deadline = time.monotonic() + 5
+        # On SQLite the rows are staged first and reach the database in one swap at the end:
+        # wait for that (the write-ahead log grows), and kill it there.
+        deadline = time.monotonic() + 60
         while not _writing(committed) and time.monotonic() < deadline:
-            time.sleep(0.01)
+            time.sleep(0.005)
         assert child.poll() is None, "the import ended before it could be killed"
+        assert _writing(committed), "the import never started writing"
         child.send_signal(signal.SIGKILL)
         child.wait()
     assert child.returncode == -signal.SIGKILL

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Text, bindparam, column, delete, select, table
+from sqlalchemy import CursorResult, TableClause, Text, bindparam, column, delete, select, table
 from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,6 +26,7 @@ from timeline_api.models.common import UTCDateTime
 from timeline_api.queries import stored
 from timeline_api.services import rows, search_labels
 from timeline_api.services.executemany import Inserts
+from timeline_api.services.staging import Staging
 
 _CHUNK = 900  # keys per IN list: below SQLite's oldest limit of 999 bound variables
 _REMEMBERED = 200_000  # database ids kept per list before the cache starts again
@@ -85,10 +86,14 @@ class Ids:
         self._session = session
         self._known: dict[str, dict[str, int]] = {name: {} for name in SCHEMAS}
         self._labels: dict[tuple[str, str], tuple[str, ...]] = {}
+        # What this write made or renamed itself: kept whole (the database may not have it
+        # yet when the write is staged, services.staging).
+        self._written: dict[str, dict[str, int]] = {name: {} for name in SCHEMAS}
+        self._written_labels: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def __call__(self, name: str, key: str) -> int:
         known = self._known[name]
-        found = known.get(key)
+        found = known.get(key) or self._written[name].get(key)
         if found is None:
             if len(known) > _REMEMBERED:
                 known.clear()
@@ -100,10 +105,14 @@ class Ids:
         return found
 
     def learn(self, name: str, pairs: Iterable[tuple[str, int]]) -> None:
-        self._known[name].update(pairs)
+        self._written[name].update(pairs)
+
+    def name(self, name: str, key: str, labels: tuple[str, ...]) -> None:
+        """The names a record written by this write labels its events with."""
+        self._written_labels[name, key] = labels
 
     def labels(self, name: str, key: str) -> tuple[str, ...]:
-        found = self._labels.get((name, key))
+        found = self._written_labels.get((name, key)) or self._labels.get((name, key))
         if found is None:
             if len(self._labels) > _REMEMBERED:
                 self._labels.clear()
@@ -134,14 +143,21 @@ _REVISIONS = table(
 class Writer:
     """Upserts checked items, list by list, inside the session's transaction."""
 
-    def __init__(self, session: Session, author: str, import_id: int | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        author: str,
+        import_id: int | None = None,
+        staging: Staging | None = None,
+    ) -> None:
         self.session = session
         self.author = author
         self.import_id = import_id
+        self.staging = staging  # where the rows go until its swap, instead of the tables
         self.summary = Summary()
         self.ids = Ids(session)
         self.insert = Inserts(session)
-        self._now = datetime.now(UTC)
+        self.now = datetime.now(UTC)
         self._links: list[tuple[int, str, str]] = []  # (from event id, to event key, kind)
         self._revisions: list[dict[str, Any]] = []
 
@@ -170,6 +186,9 @@ class Writer:
         self.summary.updated[name] += len(changed)
         self.summary.unchanged[name] += len(items) - len(new) - len(changed)
         before = self._before(name, [found[keys[n]].id for n in changed])
+        if name in search_labels.REFERRING:
+            for n in (*new, *changed):
+                self.ids.name(name, keys[n], search_labels.item_names(name, items[n].item))
         ids = {key: record.id for key, record in found.items()}
         ids.update(self._insert(name, [items[n] for n in new]))
         self._update(name, [items[n] for n in changed], found, versions)
@@ -218,13 +237,30 @@ class Writer:
             return {}
         mapping = rows.MAPPINGS[name]
         values = [{**mapping.row(d.item, self.ids), "digest": d.digest} for d in items]
-        self.insert(mapping.table, values)
         keys = [d.item[key_field(name)] for d in items]
+        if self.staging is not None:
+            return self._stage_new(name, mapping.table, keys, values)
+        self.insert(mapping.table, values)
         if name == "countries":
             return {key: key for key in keys}
         # One query for the new ids: RETURNING would make SQLite go row by row to keep order.
         created = self._ids_of(name, keys)
         if name != "events":  # events are too many to remember; lookups are used again
+            self.ids.learn(name, created.items())
+        return created
+
+    def _stage_new(
+        self, name: str, target: TableClause, keys: list[str], values: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """New rows to the staging area, with ids given there (services.staging)."""
+        assert self.staging is not None
+        if name == "countries":
+            self.staging.add(target, values)
+            return {key: key for key in keys}
+        ids = self.staging.ids(target, len(values))
+        self.staging.add(target, [{"id": id, **row} for id, row in zip(ids, values, strict=True)])
+        created = dict(zip(keys, ids, strict=True))
+        if name != "events":
             self.ids.learn(name, created.items())
         return created
 
@@ -234,6 +270,9 @@ class Writer:
         for chunk in _chunks(keys):
             statement = select(key_column, model.id).where(key_column.in_(chunk))
             found.update({row[0]: row[1] for row in self.session.connection().execute(statement)})
+        if self.staging is not None and len(found) < len(keys):
+            missing = [key for key in keys if key not in found]
+            found.update(self.staging.staged_ids(rows.MAPPINGS[name].table, missing))
         return found
 
     def _update(
@@ -254,15 +293,20 @@ class Writer:
             row["_id"] = found[d.item[key]].id
             if versions is not None:
                 row["_version"] = versions[d.item[key]]
+            if self.staging is not None:
+                row["_seen"] = found[d.item[key]].digest
             values.append(row)
         own_id = columns.code if name == "countries" else columns.id
+        if self.staging is not None:
+            self.staging.update(mapping.table, values, own_id.name)
+            return
         statement = update_statement(mapping.table).where(own_id == bindparam("_id"))
         if "version" in columns:
             statement = statement.values(version=columns.version + 1)
             if versions is not None:  # an editor's write: only over the version they read
                 statement = statement.where(columns.version == bindparam("_version"))
         if "updated_at" in columns:
-            statement = statement.values(updated_at=self._now)
+            statement = statement.values(updated_at=self.now)
         result: CursorResult[Any] = self.session.execute(statement, values)  # type: ignore[assignment]
         if versions is not None and result.rowcount != len(values):
             raise StaleDataError(f"{name}: the record changed while this change was written")
@@ -270,15 +314,28 @@ class Writer:
     def _children(self, name: str, records: list[tuple[Any, Item]], replacing: list[Any]) -> None:
         """Write the rows that hang off each record, replacing those of changed records."""
         for children in rows.MAPPINGS[name].children:
-            parent = children.table.c[children.parent]
-            for chunk in _chunks(replacing):
-                self.session.execute(delete(children.table).where(parent.in_(chunk)))
+            self._replace(children, replacing)
             values = [row for id, item in records for row in children.rows(item, id, self.ids)]
-            self.insert(children.table, values)
+            self._add(children.table, values)
         if name == "events":
             self._links += [(id, to, kind) for id, item in records for to, kind in rows.links(item)]
             if len(self._links) >= 10 * _CHUNK:
                 self.link(final=False)
+
+    def _add(self, target: TableClause, values: list[dict[str, Any]]) -> None:
+        if self.staging is not None:
+            self.staging.add(target, values)
+        else:
+            self.insert(target, values)
+
+    def _replace(self, children: rows.Children, parents: list[Any]) -> None:
+        """The rows of `children` that these parents had go (their new ones follow)."""
+        if self.staging is not None:
+            self.staging.replace(children.table, children.parent, parents)
+            return
+        parent = children.table.c[children.parent]
+        for chunk in _chunks(parents):
+            self.session.execute(delete(children.table).where(parent.in_(chunk)))
 
     def _relabel(self, name: str, items: list[Item], before: list[str], ids: list[Any]) -> None:
         """Index again the events of the records whose names changed (services.search_labels)."""
@@ -288,7 +345,9 @@ class Writer:
             if search_labels.item_names(name, item)
             != search_labels.item_names(name, json.loads(text))
         ]
-        if renamed:
+        if renamed and self.staging is not None:
+            self.staging.renamed.append((name, renamed))  # indexed again at the swap
+        elif renamed:
             self.ids.forget_labels()
             connection = self.session.connection()
             events = search_labels.events_naming(connection, name, renamed)
@@ -305,7 +364,7 @@ class Writer:
             {"from_event_id": id, "to_event_id": targets[to], "kind": kind}
             for id, to, kind in ready
         ]
-        self.insert(rows.LINKS.table, values)
+        self._add(rows.LINKS.table, values)
 
     def _revise(
         self, name: str, key: str, action: str, before: str | None, after: str | None
@@ -317,12 +376,12 @@ class Writer:
                 "action": action,
                 "author": self.author,
                 "import_id": self.import_id,
-                "created_at": self._now,
+                "created_at": self.now,
                 "before": before,
                 "after": after,
             }
         )
 
     def _write_revisions(self) -> None:
-        self.insert(_REVISIONS, self._revisions)  # JSON as text: SQLite keeps it so, COPY reads it
+        self._add(_REVISIONS, self._revisions)  # JSON as text: SQLite keeps it so, COPY reads it
         self._revisions = []

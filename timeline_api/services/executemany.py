@@ -57,9 +57,9 @@ class Inserts:
         if not rows:
             return
         keys = tuple(rows[0])
-        plan = self._plans.get((table.name, keys))
+        plan = self._plans.get((table.fullname, keys))
         if plan is None:
-            plan = self._plans[(table.name, keys)] = self._plan(table, keys)
+            plan = self._plans[(table.fullname, keys)] = self._plan(table, keys)
         connection = self.session.connection()
         if self.dialect.name != "postgresql":
             connection.exec_driver_sql(plan.sql, plan.parameters(rows))
@@ -75,13 +75,14 @@ class Inserts:
 
     def _plan(self, table: TableClause, keys: tuple[str, ...]) -> Plan:
         quote = self.dialect.identifier_preparer.quote
+        name = quote(table.name) if table.schema is None else f"{table.schema}.{quote(table.name)}"
         columns = ", ".join(quote(key) for key in keys)
         if self.dialect.name == "postgresql":  # COPY reads JSON as text by itself
-            sql = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+            sql = f"COPY {name} ({columns}) FROM STDIN"
         else:
             marker = "?" if self.dialect.paramstyle == "qmark" else "%s"
             values = ", ".join(marker for _key in keys)
-            sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({values})"
+            sql = f"INSERT INTO {name} ({columns}) VALUES ({values})"
         converts = []
         for index, key in enumerate(keys):
             kind = table.c[key].type.dialect_impl(self.dialect)

@@ -13,13 +13,13 @@ import tempfile
 import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import select, text, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from timeline_api.models.common import DIGEST_LENGTH
 from timeline_api.queries import stored
 from timeline_api.services import bulk_indexes, event_counts, fulltext_sync
 from timeline_api.services.bulk import Dumped, Summary, Writer
+from timeline_api.services.staging import ChangedMeanwhile, Staging
 
 __all__ = ["DatasetError", "File", "Summary", "load", "run"]
 BATCH = 2000  # records per batch: a few MB at most
@@ -141,17 +142,24 @@ def run(
             finally:
                 session.rollback()  # end the read transaction: writing starts afresh
             digest = source.sha256.hexdigest()
-        try:
-            summary = _write_import(session, file, author, digest, spill, progress)
-        except BaseException:
-            session.rollback()
-            raise
-    if dry_run or not summary.changed:
-        session.rollback()
-    else:
-        session.commit()
-        if sum(summary.created.values()) >= FRESH_STATISTICS:
-            _refresh_statistics(session)
+        with _writing_session(session) as writing:
+            staging = Staging(writing) if writing.get_bind().dialect.name == "sqlite" else None
+            try:
+                summary = _write_import(
+                    writing, file, author, digest, spill, progress, staging, dry_run
+                )
+                if dry_run or not summary.changed:
+                    writing.rollback()
+                else:
+                    writing.commit()
+            except BaseException:
+                writing.rollback()
+                raise
+            finally:
+                if staging is not None:
+                    staging.drop()
+    if not dry_run and sum(summary.created.values()) >= FRESH_STATISTICS:
+        _refresh_statistics(session)
     return summary
 
 
@@ -219,6 +227,19 @@ def _reporter(progress: Progress | None, source: readers.Input) -> Callable[[int
     return lambda records: progress("checking", source.position, size, records)
 
 
+@contextmanager
+def _writing_session(session: Session) -> Iterator[Session]:
+    """On SQLite, a session that keeps one connection from staging to swap: temporary tables
+    belong to the connection that made them, and a plain session may change connections at
+    each commit. On PostgreSQL, `session` itself."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite" or isinstance(bind, Connection):
+        yield session
+        return
+    with bind.connect() as connection, Session(bind=connection) as pinned:
+        yield pinned
+
+
 def _write_import(
     session: Session,
     file: File,
@@ -226,8 +247,34 @@ def _write_import(
     digest: str,
     spill: Spill,
     progress: Progress | None,
+    staging: Staging | None,
+    dry_run: bool,
 ) -> Summary:
-    """Write the spill under an import record naming the file."""
+    """Write the spill under an import record naming the file: on PostgreSQL straight into
+    the tables; on SQLite staged first, then swapped in (services.staging). An import that
+    changes nothing makes no import record (the caller rolls it back)."""
+    if staging is not None:
+        writer = Writer(session, author, staging=staging)
+        _put_all(writer, spill, progress)
+        session.commit()  # the staged rows only: not one table has been written yet
+        if dry_run or not writer.summary.changed:  # a dry run never takes the write lock
+            return writer.summary
+        record = _import_record(session, file, author, digest)  # the write lock from here on
+        with _bulk(session, spill.counts["events"]):
+            _guarded(lambda: staging.swap(record.id, writer.now))
+    else:
+        record = _import_record(session, file, author, digest)
+        # A batch of a large import may take longer than a request may; for this one only.
+        session.execute(text("SET LOCAL statement_timeout = 0"))
+        writer = Writer(session, author, record.id)
+        with _bulk(session, spill.counts["events"]):
+            _put_all(writer, spill, progress)
+    counts = update(Import).where(Import.id == record.id).values(counts=writer.summary.as_dict())
+    session.execute(counts)
+    return writer.summary
+
+
+def _import_record(session: Session, file: File, author: str, digest: str) -> Import:
     record = Import(
         author=author,
         created_at=datetime.now(UTC),
@@ -238,31 +285,35 @@ def _write_import(
     )
     session.add(record)
     session.flush()  # the first write: the transaction holds everything from here on
-    if session.get_bind().dialect.name == "postgresql":
-        # A batch of a large import may take longer than a request may; for this one only.
-        session.execute(text("SET LOCAL statement_timeout = 0"))
-    summary = _write(session, Writer(session, author, record.id), spill, progress)
-    counts = update(Import).where(Import.id == record.id).values(counts=summary.as_dict())
-    session.execute(counts)
-    return summary
+    return record
 
 
-def _write(
-    session: Session, writer: Writer, spill: Spill, progress: Progress | None = None
-) -> Summary:
-    done, connection = 0, session.connection()
+@contextmanager
+def _bulk(session: Session, events: int) -> Iterator[None]:
+    """Full-text index, counts and (for a first load) secondary indexes made once, at the end."""
+    connection = session.connection()
     with (
         fulltext_sync.deferred(session),
         event_counts.deferred(connection),
-        bulk_indexes.rebuilt_after(connection, spill.counts["events"]),
+        bulk_indexes.rebuilt_after(connection, events),
     ):
-        for kind, batch in spill.batches():
-            _guarded(lambda: writer.put(kind, batch))  # noqa: B023  (called at once)
-            done += len(batch)
-            if progress is not None:
-                progress("writing", done, spill.count, done)
-        _guarded(writer.link)
+        yield
+
+
+def _write(session: Session, writer: Writer, spill: Spill) -> Summary:
+    with _bulk(session, spill.counts["events"]):
+        _put_all(writer, spill)
     return writer.summary
+
+
+def _put_all(writer: Writer, spill: Spill, progress: Progress | None = None) -> None:
+    done = 0
+    for kind, batch in spill.batches():
+        _guarded(lambda: writer.put(kind, batch))  # noqa: B023  (called at once)
+        done += len(batch)
+        if progress is not None:
+            progress("writing", done, spill.count, done)
+    _guarded(writer.link)
 
 
 def _guarded(write: Callable[[], None]) -> None:
@@ -273,6 +324,13 @@ def _guarded(write: Callable[[], None]) -> None:
         reason = type(getattr(error, "orig", None) or error).__name__
         raise DatasetError(
             [Problem("", f"conflicts with data already stored; nothing was written ({reason})")]
+        ) from None
+    except ChangedMeanwhile as changed:
+        raise DatasetError(
+            [
+                Problem("", f"{reason}; nothing was written: import the file again")
+                for reason in changed.reasons
+            ]
         ) from None
 
 
