@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, TableClause, column, table, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from timeline_api.db import Base
@@ -34,7 +35,7 @@ from timeline_api.services import search_labels
 from timeline_api.services.executemany import Inserts, Row
 
 _CHUNK = 900  # keys per IN list: below SQLite's oldest limit of 999 bound variables
-TEMP_CACHE_KIB = 64 * 1024  # the staged tables' own page cache, counted in an import's memory
+TEMP_CACHE_KIB = 32 * 1024  # the staged tables' own page cache, counted in an import's memory
 
 
 class ChangedMeanwhile(Exception):
@@ -256,12 +257,16 @@ class Staging:
     # -- clean-up ------------------------------------------------------------------------
 
     def drop(self) -> None:
-        """Drop the temporary tables (the connection goes back to the pool)."""
-        names = self._column("SELECT name FROM temp.sqlite_master WHERE type = 'table'")
-        for name in names:
-            if name.startswith(("stage_", "update_", "replaced_")):
-                self._execute(f"DROP TABLE temp.{name}")
-        self.session.commit()
+        """Drop the temporary tables: the connection goes back to the pool, and they would
+        stay with it. A connection that cannot drop them is not reused."""
+        try:
+            names = self._column("SELECT name FROM temp.sqlite_master WHERE type = 'table'")
+            for name in names:
+                if name.startswith(("stage_", "update_", "replaced_")):
+                    self._execute(f"DROP TABLE temp.{name}")
+            self.session.commit()
+        except DBAPIError:
+            self.session.connection().invalidate()
 
     # -- helpers -------------------------------------------------------------------------
 
