@@ -79,7 +79,7 @@ def measure(database: Database, dataset: Path, every: float) -> list[Write]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        started, writes = time.monotonic(), []
+        started, writes = time.monotonic(), list[Write]()
         while importing.poll() is None:
             status, seconds = create_tag(server.url, token, len(writes))
             writes.append(Write(time.monotonic() - started, status, seconds))
