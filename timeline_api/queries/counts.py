@@ -20,7 +20,7 @@ from sqlalchemy import Integer, Select, bindparam, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from timeline_api.models import Event, EventCount, EventType
-from timeline_api.queries import fulltext, window
+from timeline_api.queries import fulltext, linked, window
 from timeline_api.queries.filters import EventFilters, kept, parts, related, shape, values
 
 Month = tuple[int, int]  # (year, month)
@@ -53,6 +53,9 @@ def _exact(session: Session, filters: EventFilters, dialect: str, matches: int) 
 def _count(session: Session, filters: EventFilters, dialect: str, driver: str | None) -> int:
     if by_counts_table(filters):
         return _from_counts(session, filters)
+    name = linked.relation(filters)
+    if name is not None:
+        return linked.total(session, name, filters, values(filters, dialect))
     counted = summed(parts(shape(filters, dialect, driver=driver)))
     return session.scalar(counted, values(filters, dialect)) or 0
 
