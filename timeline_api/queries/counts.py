@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from timeline_api.models import Event, EventCount, EventType
 from timeline_api.queries import fulltext, linked, window
-from timeline_api.queries.filters import EventFilters, kept, parts, related, shape, values
+from timeline_api.queries.filters import (
+    EventFilters,
+    kept,
+    parts,
+    related,
+    shape,
+    type_count,
+    values,
+)
 
 Month = tuple[int, int]  # (year, month)
 
@@ -127,12 +135,12 @@ def _from_counts(session: Session, filters: EventFilters) -> int:
     found = _starting_between(session, filters)
     if filters.first is not None:
         bound = {**window.values(filters.first, None), "types": list(filters.types)}
-        found += session.scalar(_straddling(bool(filters.types)), bound) or 0
+        found += session.scalar(_straddling(type_count(filters.types)), bound) or 0
     return found
 
 
 @lru_cache(maxsize=4)
-def _straddling(types: bool) -> Select[Any]:
+def _straddling(types: int) -> Select[Any]:
     return summed(tuple(select(Event).where(*one, *kept(types)) for one in window.straddling()))
 
 
@@ -160,12 +168,12 @@ def _starting_between(session: Session, filters: EventFilters) -> int:
 def _starts_in(
     session: Session, first: date | None, last: date | None, types: tuple[str, ...]
 ) -> int:
-    statement = _starting(first is not None, last is not None, bool(types))
+    statement = _starting(first is not None, last is not None, type_count(types))
     return session.scalar(statement, {"first": first, "last": last, "types": list(types)}) or 0
 
 
 @lru_cache(maxsize=8)
-def _starting(first: bool, last: bool, types: bool) -> Select[Any]:
+def _starting(first: bool, last: bool, types: int) -> Select[Any]:
     bounds = []
     if first:
         bounds.append(Event.earliest >= bindparam("first", type_=Event.earliest.type))
