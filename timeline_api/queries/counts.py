@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, bindparam, case, func, select, union_all
 from sqlalchemy.orm import Session
 
+from timeline_api.dates import SPAN_CLASSES
 from timeline_api.models import Event, EventCount, EventType
 from timeline_api.queries import fulltext, linked, window
 from timeline_api.queries.filters import (
@@ -179,6 +180,10 @@ def _starting(first: bool, last: bool, types: int) -> Select[Any]:
         bounds.append(Event.earliest >= bindparam("first", type_=Event.earliest.type))
     if last:
         bounds.append(Event.earliest <= bindparam("last", type_=Event.earliest.type))
+    if types:
+        # Every class, spelled out: the starts of a type are then one range per class of
+        # ix_events_type_window_start, where the type alone would read all its events.
+        bounds.append(Event.span_class.in_(list(SPAN_CLASSES)))
     return select(func.count()).where(*bounds, *kept(types))
 
 
