@@ -104,6 +104,24 @@ def upgrade() -> None:
         )
     for statement in _sqlite_trigger() if dialect == "sqlite" else _postgres_trigger():
         op.execute(statement)
+    _analyze(dialect)
+
+
+def _analyze(dialect: str) -> None:
+    """Statistics for the new columns and indexes, where the planner had them for the rest (a
+    large import ends with ANALYZE: services.imports). Without them SQLite guesses, and may read
+    every event of a type through ix_events_type_window_* to count a few days of starts."""
+    if dialect != "sqlite":
+        op.execute(f"ANALYZE {', '.join(LINKS)}")
+        return
+    analyzed = op.get_bind().execute(
+        sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    )
+    if not analyzed.scalar_one():
+        return
+    # The link tables were copied: all their indexes lost their statistics.
+    for name in [*LINKS, *TYPE_INDEXES]:
+        op.execute(f"ANALYZE {name}")
 
 
 def downgrade() -> None:
