@@ -43,15 +43,16 @@ class Link:
     key: str  # actor_id, country_code, tag_id
     values: str  # the filter's bind parameter (see filters.values)
     model: Any = None  # what the values are slugs of; None: they are the keys themselves
+    roles: bool = False  # an event can link one value several times (an actor, in two roles)
 
     def repeats(self, many: bool) -> bool:
-        """Whether an event can have several rows in the range: an actor in several roles,
-        or several of the values asked for."""
-        return many or self.table is EventActor.__table__
+        """Whether an event can have several rows in a range: with roles, or with several of
+        the values asked for."""
+        return many or self.roles
 
 
 LINKS = {
-    "actor": Link(EventActor.__table__, "actor_id", "actors", Actor),  # type: ignore[arg-type]
+    "actor": Link(EventActor.__table__, "actor_id", "actors", Actor, roles=True),  # type: ignore[arg-type]
     "country": Link(event_countries, "country_code", "countries"),
     "tag": Link(event_tags, "tag_id", "tags", Tag),
 }
@@ -80,6 +81,7 @@ def relation(filters: EventFilters) -> str | None:
 
 
 def is_many(filters: EventFilters, name: str) -> bool:
+    """Whether `filters` asks for several values of relation `name` (events with any)."""
     return len(set(getattr(filters, LINKS[name].values))) > 1
 
 
