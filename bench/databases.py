@@ -36,8 +36,13 @@ def sqlite(results: Path, events: int, seed: int) -> Database:
 
 
 def postgresql(server: str, events: int, seed: int) -> Database:
-    """A dedicated database on the server, e.g. timeline_bench_1000000_s1."""
-    return Database("postgresql", f"{server.rstrip('/')}/timeline_bench_{events}_s{seed}")
+    """A dedicated database on the server, e.g. timeline_bench_1000000_s1.
+
+    BENCH_POSTGRESQL_PREFIX replaces `timeline_bench`, so that several checkouts sharing one
+    server do not load into (and drop) each other's database.
+    """
+    prefix = os.environ.get("BENCH_POSTGRESQL_PREFIX", "timeline_bench")
+    return Database("postgresql", f"{server.rstrip('/')}/{prefix}_{events}_s{seed}")
 
 
 def event_count(database: Database) -> int | None:

@@ -301,6 +301,7 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
                 "event_counts_delete",
                 "event_counts_insert",
                 "event_counts_update",
+                "event_links_window",
                 "events_fts_delete",
                 "events_fts_insert",
                 "events_fts_update",

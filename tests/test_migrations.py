@@ -90,3 +90,34 @@ def test_revision_0008_indexes_stored_events_by_their_labels(
         ]
     finally:
         app.extensions["db_engine"].dispose()
+
+
+def test_revision_0009_copies_each_events_window_into_its_links(
+    fresh_url: str, engine: Engine
+) -> None:
+    """Links stored before 0009 get their event's dates and deletion: a window with an actor,
+    country or tag (read from the copies) lists what the general plan lists, deleted event
+    left out."""
+    migrate.upgrade(fresh_url)
+    conftest.seed(fresh_url)
+    migrate.downgrade(fresh_url, "0008")
+    deleted = "tw-four-soldiers-sentenced-2025"
+    with engine.begin() as connection:  # deleted before 0009's trigger existed
+        connection.execute(
+            text("UPDATE events SET deleted_at = CURRENT_TIMESTAMP WHERE slug = :slug"),
+            {"slug": deleted},
+        )
+    app = create_app({"TESTING": True, "DATABASE_URL": fresh_url})
+    client = app.test_client()
+    try:
+        migrate.upgrade(fresh_url)
+        for window in ("from=2025-01&to=2025-06", "to=2024", "from=2010"):
+            for related in ("actor=taiwan", "tag=taiwan", "country=TW", "country=TW&country=CN"):
+                linked = client.get(f"/v1/events?{window}&{related}&limit=100").json
+                # Importance at least 1 holds for every event, and takes the general plan.
+                general = client.get(f"/v1/events?{window}&{related}&limit=100&min_importance=1")
+                assert linked["data"] == general.json["data"], (window, related)
+                assert linked["meta"]["total"] == general.json["meta"]["total"] > 0
+                assert deleted not in [event["id"] for event in linked["data"]]
+    finally:
+        app.extensions["db_engine"].dispose()

@@ -52,27 +52,6 @@ ROLES = (
 )
 LINK_KINDS = ("follows", "responds_to", "part_of", "related")
 
-event_countries = Table(
-    "event_countries",
-    Base.metadata,
-    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("country_code", ForeignKey("countries.code"), primary_key=True),
-    # Filters go from a country to its events: the index alone answers them.
-    Index("ix_event_countries_country_event", "country_code", "event_id"),
-)
-
-event_tags = Table(
-    "event_tags",
-    Base.metadata,
-    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id"), primary_key=True),
-    Index("ix_event_tags_tag_event", "tag_id", "event_id"),
-)
-
-
-WINDOW_TAIL = ("id", "type_id", "importance", "start_precision")
-WINDOW_COLUMNS = ("earliest", "latest", *WINDOW_TAIL)
-
 
 def live_index(name: str, *columns: str) -> Index:
     """An index of the events not soft-deleted (partial on both databases)."""
@@ -85,6 +64,59 @@ def covering_live_index(name: str, *columns: str) -> Index:
     it): SQLite before 3.45 counts the `deleted_at IS NULL` a query repeats as a column to
     read, and without it would look every row up in the table."""
     return live_index(name, *columns, "deleted_at")
+
+
+def event_window_columns() -> list[Column[Any]]:
+    """The event's own span class, dates and deletion, copied into each row linking it to an
+    actor, country or tag (revision 0009): a date window with such a filter is then one index
+    range per span class on the link table (queries.linked), never a probe per event.
+    services.rows writes them with the links; a trigger on events keeps them when it changes.
+    """
+    return [
+        Column("span_class", SmallInteger, nullable=False),
+        Column("earliest", Date, nullable=False),
+        Column("latest", Date, nullable=False),
+        Column("deleted_at", UTCDateTime()),
+    ]
+
+
+def link_window_indexes(table: str, key: str) -> list[Index]:
+    """A link table's window indexes: its events of one actor, country or tag per span class,
+    in start order and in end order (see queries.window)."""
+    return [
+        covering_live_index(
+            f"ix_{table}_window_start", key, "span_class", "earliest", "latest", "event_id"
+        ),
+        covering_live_index(
+            f"ix_{table}_window_end", key, "span_class", "latest", "earliest", "event_id"
+        ),
+    ]
+
+
+event_countries = Table(
+    "event_countries",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("country_code", ForeignKey("countries.code"), primary_key=True),
+    *event_window_columns(),
+    # Filters go from a country to its events: the index alone answers them.
+    Index("ix_event_countries_country_event", "country_code", "event_id"),
+    *link_window_indexes("event_countries", "country_code"),
+)
+
+event_tags = Table(
+    "event_tags",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True),
+    *event_window_columns(),
+    Index("ix_event_tags_tag_event", "tag_id", "event_id"),
+    *link_window_indexes("event_tags", "tag_id"),
+)
+
+
+WINDOW_TAIL = ("id", "type_id", "importance", "start_precision")
+WINDOW_COLUMNS = ("earliest", "latest", *WINDOW_TAIL)
 
 
 class EventType(Versioned, Digested, Base):
@@ -115,6 +147,13 @@ class Event(Versioned, Timestamps, Digested, Base):
         covering_live_index("ix_events_window_start", "span_class", *WINDOW_COLUMNS),
         covering_live_index(
             "ix_events_window_end", "span_class", "latest", "earliest", *WINDOW_TAIL
+        ),
+        # A window with a type: the same ranges within one type (revision 0009).
+        covering_live_index(
+            "ix_events_type_window_start", "type_id", "span_class", "earliest", "latest", "id"
+        ),
+        covering_live_index(
+            "ix_events_type_window_end", "type_id", "span_class", "latest", "earliest", "id"
         ),
         # The few deleted events: a search counts its matches in the full-text index (which
         # keeps deleted events) and takes these away, instead of looking up every match.
@@ -232,6 +271,7 @@ class EventActor(Base):
         one_of("role", ROLES, "role"),
         # Filters go from an actor to its events: the index alone answers them.
         Index("ix_event_actors_actor_event", "actor_id", "event_id"),
+        *link_window_indexes("event_actors", "actor_id"),
     )
 
     event_id: Mapped[int] = mapped_column(
@@ -240,6 +280,11 @@ class EventActor(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The event's, copied (see event_window_columns).
+    span_class: Mapped[int] = mapped_column(SmallInteger)
+    earliest: Mapped[date] = mapped_column(Date)
+    latest: Mapped[date] = mapped_column(Date)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     actor: Mapped[Actor] = relationship()
 

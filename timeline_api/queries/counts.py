@@ -19,9 +19,18 @@ from typing import Any
 from sqlalchemy import Integer, Select, bindparam, case, func, select, union_all
 from sqlalchemy.orm import Session
 
+from timeline_api.dates import SPAN_CLASSES
 from timeline_api.models import Event, EventCount, EventType
-from timeline_api.queries import fulltext, window
-from timeline_api.queries.filters import EventFilters, kept, parts, related, shape, values
+from timeline_api.queries import fulltext, linked, window
+from timeline_api.queries.filters import (
+    EventFilters,
+    kept,
+    parts,
+    related,
+    shape,
+    type_count,
+    values,
+)
 
 Month = tuple[int, int]  # (year, month)
 
@@ -53,6 +62,9 @@ def _exact(session: Session, filters: EventFilters, dialect: str, matches: int) 
 def _count(session: Session, filters: EventFilters, dialect: str, driver: str | None) -> int:
     if by_counts_table(filters):
         return _from_counts(session, filters)
+    name = linked.relation(filters)
+    if name is not None:
+        return linked.total(session, name, filters, values(filters, dialect))
     counted = summed(parts(shape(filters, dialect, driver=driver)))
     return session.scalar(counted, values(filters, dialect)) or 0
 
@@ -124,12 +136,12 @@ def _from_counts(session: Session, filters: EventFilters) -> int:
     found = _starting_between(session, filters)
     if filters.first is not None:
         bound = {**window.values(filters.first, None), "types": list(filters.types)}
-        found += session.scalar(_straddling(bool(filters.types)), bound) or 0
+        found += session.scalar(_straddling(type_count(filters.types)), bound) or 0
     return found
 
 
 @lru_cache(maxsize=4)
-def _straddling(types: bool) -> Select[Any]:
+def _straddling(types: int) -> Select[Any]:
     return summed(tuple(select(Event).where(*one, *kept(types)) for one in window.straddling()))
 
 
@@ -157,17 +169,21 @@ def _starting_between(session: Session, filters: EventFilters) -> int:
 def _starts_in(
     session: Session, first: date | None, last: date | None, types: tuple[str, ...]
 ) -> int:
-    statement = _starting(first is not None, last is not None, bool(types))
+    statement = _starting(first is not None, last is not None, type_count(types))
     return session.scalar(statement, {"first": first, "last": last, "types": list(types)}) or 0
 
 
 @lru_cache(maxsize=8)
-def _starting(first: bool, last: bool, types: bool) -> Select[Any]:
+def _starting(first: bool, last: bool, types: int) -> Select[Any]:
     bounds = []
     if first:
         bounds.append(Event.earliest >= bindparam("first", type_=Event.earliest.type))
     if last:
         bounds.append(Event.earliest <= bindparam("last", type_=Event.earliest.type))
+    if types:
+        # Every class, spelled out: the starts of a type are then one range per class of
+        # ix_events_type_window_start, where the type alone would read all its events.
+        bounds.append(Event.span_class.in_(list(SPAN_CLASSES)))
     return select(func.count()).where(*bounds, *kept(types))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from timeline_api.models import AlternativeDate, Citation, Event, EventActor, EventLink
-from timeline_api.queries import counts, fulltext, listing
+from timeline_api.queries import counts, fulltext, linked, listing
 from timeline_api.queries.filters import (
     EventFilters,
     filtered,
@@ -104,7 +104,7 @@ def _walked(
     session: Session, filters: EventFilters, dialect: str, order: Order, matches: int
 ) -> tuple[list[int], Key | None, int, bool]:
     """A page's ids walked along the order's index (see queries.filters), and the total."""
-    driver = counts.choose_driver(session, filters, dialect)
+    driver = None if _linked(filters, order) else counts.choose_driver(session, filters, dialect)
     ids, next_key = _walked_ids(session, filters, dialect, order, matches, driver)
     total, exact = counts.total(session, filters, dialect, driver, matches)
     return ids, next_key, total, exact
@@ -118,12 +118,23 @@ def _walked_ids(
     matches: int,
     driver: str | None,
 ) -> tuple[list[int], Key | None]:
-    how = search_plan(filters, matches) if filters.search is not None else "joined"
     by_end = order.columns[0][0] is Event.latest
-    walked = parts(shape(filters, dialect, by_end, driver, how))
+    name = _linked(filters, order)
+    if name is not None:
+        first, last = filters.first is not None, filters.last is not None
+        walked = linked.parts(name, first, last, by_end, linked.is_many(filters, name))
+        order = linked.order(name, order)
+    else:
+        how = search_plan(filters, matches) if filters.search is not None else "joined"
+        walked = parts(shape(filters, dialect, by_end, driver, how))
     keys = cached_keys_statement(walked, order, filters.after is not None)
     bound = values(filters, dialect)
     return page_keys(session, keys, filters.limit, filters.after, bound)
+
+
+def _linked(filters: EventFilters, order: Order) -> str | None:
+    """The relation whose link table walks this list's pages (queries.linked), if any."""
+    return linked.relation(filters) if order.name in linked.WALKED else None
 
 
 def batches(session: Session, filters: EventFilters, size: int = 500) -> Iterator[list[Any]]:
@@ -137,7 +148,9 @@ def batches(session: Session, filters: EventFilters, size: int = 500) -> Iterato
     matches = 0
     if filters.search is not None:
         matches = fulltext.matches_up_to(session, filters.search, fulltext.SOME + 1)
-    driver = None if order is RELEVANCE else counts.choose_driver(session, filters, dialect)
+    driver = None
+    if order is not RELEVANCE and not _linked(filters, order):
+        driver = counts.choose_driver(session, filters, dialect)
     current = replace(filters, limit=size)
     while True:
         if order is RELEVANCE and current.search is not None:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Integer,
     Select,
@@ -34,7 +35,8 @@ class Order:
     """A sort order: columns with their direction, ending in a unique column."""
 
     name: str
-    columns: tuple[tuple[InstrumentedAttribute[Any], bool], ...]  # (column, descending)
+    # (column, descending); a table's column where no model maps it (queries.linked)
+    columns: tuple[tuple[InstrumentedAttribute[Any] | Column[Any], bool], ...]
     by_position: bool = False  # keys are offsets: for orders no index can walk
 
     def types(self) -> tuple[type, ...]:

@@ -29,26 +29,28 @@ def _day(name: str) -> BindParameter[date]:
     return bindparam(name, type_=Date())
 
 
-def ranges(first: bool, last: bool, by_end: bool = False) -> list[Range]:
+def ranges(first: bool, last: bool, by_end: bool = False, spans: Any = Event) -> list[Range]:
     """Per span class, the conditions selecting its events that can overlap first..last.
 
     `first` and `last` say which ends the window has; an open end is not a condition.
+    `spans` has the columns `span_class`, `earliest` and `latest`: the events, or a link
+    table's copy of them (queries.linked).
     """
-    return [_one_class(first, last, klass, by_end) for klass in SPAN_CLASSES]
+    return [_one_class(first, last, klass, by_end, spans) for klass in SPAN_CLASSES]
 
 
-def _one_class(first: bool, last: bool, klass: int, by_end: bool) -> Range:
-    found: Range = [Event.span_class == klass]
+def _one_class(first: bool, last: bool, klass: int, by_end: bool, spans: Any) -> Range:
+    found: Range = [spans.span_class == klass]
     if by_end:
         if first:
-            found.append(Event.latest >= _day("first"))
+            found.append(spans.latest >= _day("first"))
         if last:
-            found += [Event.latest <= _day(f"until_{klass}"), Event.earliest <= _day("last")]
+            found += [spans.latest <= _day(f"until_{klass}"), spans.earliest <= _day("last")]
     else:
         if first:
-            found += [Event.earliest >= _day(f"reach_{klass}"), Event.latest >= _day("first")]
+            found += [spans.earliest >= _day(f"reach_{klass}"), spans.latest >= _day("first")]
         if last:
-            found.append(Event.earliest <= _day("last"))
+            found.append(spans.earliest <= _day("last"))
     return found
 
 

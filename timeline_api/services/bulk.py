@@ -24,7 +24,7 @@ from timeline_api.datafile import SCHEMAS, Item, key_field
 from timeline_api.datafile.fastload import dump
 from timeline_api.models.common import UTCDateTime
 from timeline_api.queries import stored
-from timeline_api.services import rows, search_labels
+from timeline_api.services import link_windows, rows, search_labels
 from timeline_api.services.executemany import Inserts
 from timeline_api.services.staging import Staging
 
@@ -318,6 +318,8 @@ class Writer:
             values = [row for id, item in records for row in children.rows(item, id, self.ids)]
             self._add(children.table, values)
         if name == "events":
+            for chunk in _chunks(replacing):
+                link_windows.refresh(self.session.connection(), chunk)
             self._links += [(id, to, kind) for id, item in records for to, kind in rows.links(item)]
             if len(self._links) >= 10 * _CHUNK:
                 self.link(final=False)

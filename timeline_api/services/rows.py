@@ -116,9 +116,27 @@ def _aliases(item: Item, actor: int, _ids: Ids) -> list[Row]:
     return [{"actor_id": actor, "alias": alias} for alias in item.get("aliases", ())]
 
 
+@lru_cache(maxsize=65536)
+def _window(start: str, end: str | None) -> Row:
+    """What an event row and its link rows say of its dates, for the window indexes."""
+    span = DateSpan.of(_date(start), _date(end) if end else None)
+    # What the model's insert hook derives (models/events.py).
+    return {
+        "earliest": span.first,
+        "latest": span.last,
+        "span_class": span_class(span.first, span.last),
+    }
+
+
+def _linked(item: Item) -> Row:
+    """The event's window columns as its link rows copy them (models.event_window_columns).
+    A new event is live; the links of a stored one are set from its row after being written
+    (bulk.Writer), and a trigger on events keeps them when the event changes."""
+    return {**_window(item["start"], item.get("end")), "deleted_at": None}
+
+
 def _event(item: Item, ids: Ids) -> Row:
     start, end = item["start"], item.get("end")
-    span = DateSpan.of(_date(start), _date(end) if end else None)
     return {
         "slug": item["id"],
         "title": item["title"],
@@ -132,10 +150,7 @@ def _event(item: Item, ids: Ids) -> Row:
         "end_precision": _precision(end),
         "is_approximate": item.get("is_approximate", False),
         "date_note": item.get("date_note"),
-        "earliest": span.first,
-        "latest": span.last,
-        # What the model's insert hook derives for the indexes (models/events.py).
-        "span_class": span_class(span.first, span.last),
+        **_window(start, end),
         "search_text": event_search_text(
             item["title"], item["summary"], item.get("text"), _event_labels(item, ids)
         ),
@@ -158,23 +173,31 @@ def _quoted(quoted: Item, ids: Ids) -> Row:
 
 
 def _event_actors(item: Item, event: int, ids: Ids) -> list[Row]:
+    linked = _linked(item)
     return [
         {
             "event_id": event,
             "actor_id": ids("actors", role["actor"]),
             "role": role["role"],
             "position": n,
+            **linked,
         }
         for n, role in enumerate(item.get("actors", ()))
     ]
 
 
 def _event_countries(item: Item, event: int, _ids: Ids) -> list[Row]:
-    return [{"event_id": event, "country_code": code} for code in item.get("countries", ())]
+    linked = _linked(item)
+    return [
+        {"event_id": event, "country_code": code, **linked} for code in item.get("countries", ())
+    ]
 
 
 def _event_tags(item: Item, event: int, ids: Ids) -> list[Row]:
-    return [{"event_id": event, "tag_id": ids("tags", tag)} for tag in item.get("tags", ())]
+    linked = _linked(item)
+    return [
+        {"event_id": event, "tag_id": ids("tags", tag), **linked} for tag in item.get("tags", ())
+    ]
 
 
 def _citations(item: Item, event: int, ids: Ids) -> list[Row]:
