@@ -318,8 +318,11 @@ class Writer:
             values = [row for id, item in records for row in children.rows(item, id, self.ids)]
             self._add(children.table, values)
         if name == "events":
-            for chunk in _chunks(replacing):
-                link_windows.refresh(self.session.connection(), chunk)
+            if self.staging is not None:  # the links are rewritten at the swap: then
+                self.staging.rewindowed.extend(replacing)
+            else:
+                for chunk in _chunks(replacing):
+                    link_windows.refresh(self.session.connection(), chunk)
             self._links += [(id, to, kind) for id, item in records for to, kind in rows.links(item)]
             if len(self._links) >= 10 * _CHUNK:
                 self.link(final=False)

@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from timeline_api.db import Base
-from timeline_api.services import search_labels
+from timeline_api.services import link_windows, search_labels
 from timeline_api.services.executemany import Inserts, Row
 
 _CHUNK = 900  # keys per IN list: below SQLite's oldest limit of 999 bound variables
@@ -76,6 +76,7 @@ class Staging:
         self.insert = Inserts(session)
         self._tables: dict[str, _Staged] = {}  # in the order first written: parents first
         self.renamed: list[tuple[str, list[int]]] = []  # (list, ids): index their events again
+        self.rewindowed: list[int] = []  # stored events whose links copy their dates again
         self._ready = False
 
     # -- staging -------------------------------------------------------------------------
@@ -162,6 +163,8 @@ class Staging:
         for staged in self._tables.values():
             self._move(staged, now)
         connection = self._connection()
+        for start in range(0, len(self.rewindowed), _CHUNK):
+            link_windows.refresh(connection, self.rewindowed[start : start + _CHUNK])
         for name, ids in self.renamed:
             search_labels.reindex(connection, search_labels.events_naming(connection, name, ids))
 
