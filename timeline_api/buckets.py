@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 SIZES = ("day", "week", "month", "quarter", "year")
 # The precision a start needs to be placed in a bucket of each size.
@@ -42,8 +43,9 @@ def is_placed(precision: str, size: str) -> bool:
     return _RANK[precision] >= _RANK[NEEDS[size]]
 
 
+@lru_cache(maxsize=65536)
 def bucket(day: date, size: str) -> Span:
-    """The bucket of `size` holding `day`."""
+    """The bucket of `size` holding `day` (remembered: charts ask for the same ones again)."""
     if size == "day":
         first = day
     elif size == "week":

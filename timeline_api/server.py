@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 from datetime import UTC, datetime
@@ -84,6 +85,21 @@ def default_workers() -> int:
 DEFAULT_THREADS = 4
 
 
+def quiet_collector(_worker: Any) -> None:
+    """Keep Python's cycle collector off the app's own objects and out of most requests.
+
+    A worker holds a few hundred thousand long-lived objects (the app, its schemas, SQLAlchemy's
+    metadata and caches); every full collection walks all of them, and a request that happens
+    to trigger one pays for it in its latency. `gc.freeze()` sets them aside for good, and a
+    higher first threshold collects after 50,000 allocations instead of 700, so that most
+    requests (a page allocates a few thousand objects, freed by reference counting) see none.
+    Measured at 1M events, SQLite, date windows through wrk (docs/performance.md): p99 at one
+    client 50 -> 30 ms, at eight 375 -> 167 ms, averaged over four interleaved rounds.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1000)
+
+
 def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
     """Serve on host:port until SIGTERM or SIGINT, letting requests in flight finish.
 
@@ -111,5 +127,6 @@ def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:
             "max_requests_jitter": 1000,
             "forwarded_allow_ips": "127.0.0.1",
             "control_socket_disable": True,  # one fixed path would clash between instances
+            "post_worker_init": quiet_collector,
         }
     ).run()

@@ -47,10 +47,16 @@ def _one(schema: Schema) -> Dumper:
 
     def dump(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        # An ORM record or a dataclass (attributes), or a dict (keys): decided once per object.
-        plain = not hasattr(obj, "__getitem__")
+        # A dict (the lists' records: its own `get`, the common case), an ORM record or a
+        # dataclass (attributes), or anything else marshmallow reads: decided once per object.
+        if type(obj) is dict:
+            read: Callable[[str, Any], Any] = obj.get
+        elif hasattr(obj, "__getitem__"):
+            read = lambda name, _missing: _item(obj, name)  # noqa: E731
+        else:
+            read = lambda name, default: getattr(obj, name, default)  # noqa: E731
         for key, first, rest, convert in steps:
-            value = getattr(obj, first, missing) if plain else _item(obj, first)
+            value = read(first, missing)
             for part in rest:
                 value = _item(value, part)
             if value is not missing:

@@ -254,6 +254,7 @@ def _write_import(
     the tables; on SQLite staged first, then swapped in (services.staging). An import that
     changes nothing makes no import record (the caller rolls it back)."""
     if staging is not None:
+        staging.begin()
         writer = Writer(session, author, staging=staging)
         _put_all(writer, spill, progress)
         session.commit()  # the staged rows only: not one table has been written yet

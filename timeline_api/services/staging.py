@@ -77,12 +77,23 @@ class Staging:
         self._tables: dict[str, _Staged] = {}  # in the order first written: parents first
         self.renamed: list[tuple[str, list[int]]] = []  # (list, ids): index their events again
         self.rewindowed: list[int] = []  # stored events whose links copy their dates again
-        self._ready = False
 
     # -- staging -------------------------------------------------------------------------
 
+    def begin(self) -> None:
+        """Start staging: one read transaction for all of it, so that every record the import
+        reads has an id no larger than those it reads as the largest (see `ids`)."""
+        # Temporary tables on disk with a page cache of their own, so that a million staged
+        # rows neither live in memory nor crawl through SQLite's 2 MB default.
+        self._execute("PRAGMA temp_store = FILE")
+        self._execute(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KIB}")
+        self._execute("BEGIN")
+        self._scalar("SELECT count(*) FROM main.sqlite_master")  # the snapshot starts here
+
     def ids(self, target: TableClause, count: int) -> range:
-        """`count` fresh ids for new rows of `target`, following the largest one stored."""
+        """`count` fresh ids for new rows of `target`, following the largest one stored in
+        the staging's snapshot: larger than any id the import read, so that at the swap the
+        staged ones (and only they) can be moved up past what others created meanwhile."""
         staged = self._staged(target)
         if staged.base is None:
             found = self._scalar(f"SELECT coalesce(max(id), 0) FROM main.{_q(target.name)}")
@@ -274,19 +285,10 @@ class Staging:
     # -- helpers -------------------------------------------------------------------------
 
     def _staged(self, target: TableClause) -> _Staged:
-        if not self._ready:
-            self._prepare()
         staged = self._tables.get(target.name)
         if staged is None:
             staged = self._tables[target.name] = _Staged(target)
         return staged
-
-    def _prepare(self) -> None:
-        # Temporary tables on disk with a page cache of their own, so that a million staged
-        # rows neither live in memory nor crawl through SQLite's 2 MB default.
-        self._execute("PRAGMA temp_store = FILE")
-        self._execute(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KIB}")
-        self._ready = True
 
     def _create(self, temp_name: str, name: str, extra: str = "") -> None:
         more = f", {extra}" if extra else ""
