@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from timeline_api import migrate
 from timeline_api.app import create_app
+from timeline_api.collector import collect_rarely
 from timeline_api.config import Config, ConfigError
 from timeline_api.datafile import FORMATS, DatasetError
 from timeline_api.datafile.readers import format_of
@@ -49,8 +50,11 @@ def _url() -> str:
 
 def _batch_app() -> Any:
     """The app for seed, import and export: a batch may run for minutes, so the statement
-    timeout that protects the API's requests does not apply to it."""
-    return create_app({"STATEMENT_TIMEOUT_MS": 0})
+    timeout that protects the API's requests does not apply to it. A batch allocates millions
+    of short-lived objects: the cycle collector runs rarely (timeline_api.collector)."""
+    app = create_app({"STATEMENT_TIMEOUT_MS": 0})
+    collect_rarely()
+    return app
 
 
 def _ensure_sqlite_folder(url: str) -> None:

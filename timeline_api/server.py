@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import multiprocessing
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from timeline_api.app import create_app
+from timeline_api.collector import collect_rarely
 
 
 class JSONAccessLogger(Logger):  # type: ignore[misc]  # untyped library
@@ -86,18 +86,9 @@ DEFAULT_THREADS = 4
 
 
 def quiet_collector(_worker: Any) -> None:
-    """Keep Python's cycle collector off the app's own objects and out of most requests.
-
-    A worker holds a few hundred thousand long-lived objects (the app, its schemas, SQLAlchemy's
-    metadata and caches); every full collection walks all of them, and a request that happens
-    to trigger one pays for it in its latency. `gc.freeze()` sets them aside for good, and a
-    higher first threshold collects after 50,000 allocations instead of 700, so that most
-    requests (a page allocates a few thousand objects, freed by reference counting) see none.
-    Measured at 1M events, SQLite, date windows through wrk (docs/performance.md): p99 at one
-    client 50 -> 30 ms, at eight 375 -> 167 ms, averaged over four interleaved rounds.
-    """
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 1000)
+    """Keep Python's cycle collector off the app's own objects and out of most requests: a
+    page allocates a few thousand objects, freed by reference counting (timeline_api.collector)."""
+    collect_rarely()
 
 
 def run(host: str, port: int, workers: int = 0, threads: int = 0) -> None:

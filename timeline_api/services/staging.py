@@ -27,7 +27,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, TableClause, column, table, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from timeline_api.db import Base
@@ -271,16 +270,10 @@ class Staging:
     # -- clean-up ------------------------------------------------------------------------
 
     def drop(self) -> None:
-        """Drop the temporary tables: the connection goes back to the pool, and they would
-        stay with it. A connection that cannot drop them is not reused."""
-        try:
-            names = self._column("SELECT name FROM temp.sqlite_master WHERE type = 'table'")
-            for name in names:
-                if name.startswith(("stage_", "update_", "replaced_")):
-                    self._execute(f"DROP TABLE temp.{name}")
-            self.session.commit()
-        except DBAPIError:
-            self.session.connection().invalidate()
+        """Close the connection, and with it the temporary tables: they would stay with it in
+        the pool, and dropping a million staged rows takes a second where closing the file
+        that holds them takes none. The pool makes a new connection when one is next needed."""
+        self.session.connection().invalidate()
 
     # -- helpers -------------------------------------------------------------------------
 
