@@ -5,7 +5,11 @@
 
 Each step runs `timeline-api` as a user would, in a process of its own, on an empty database
 made for the run (a SQLite file under bench/results/, or a schema of its own on PostgreSQL,
-dropped afterwards): import, the same import again (nothing changes), export.
+dropped afterwards): import, the same import again (nothing changes), export. Then the
+floor: the imported rows copied into a second empty database by SQL alone (no Python per
+record), through the import's own bulk steps (indexes rebuilt after, full-text index and counts
+made at once, statistics refreshed): what the database itself needs for this file, the bound
+no loader of this schema can beat on this machine.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench import floor
 from timeline_api import migrate
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCHEMA = "timeline_bench_datafile"
+FLOOR_SCHEMA = "timeline_bench_floor"
 
 
 def main() -> None:
@@ -46,8 +52,13 @@ def main() -> None:
             seconds, peak = timed(command, url)
             rate = events / seconds
             print(f"{step:<13} {seconds:8.1f} s  {rate:10,.0f} events/s  peak RSS {peak:6,.0f} MiB")
+        floor_url = fresh_database(args.database_url, FLOOR_SCHEMA)
+        seconds = floor.copy(url, floor_url, events)
+        rate = events / seconds
+        print(f"{'SQL alone':<13} {seconds:8.1f} s  {rate:10,.0f} events/s  (the floor)")
     finally:
         drop(url, args.database_url)
+        drop(url, args.database_url, FLOOR_SCHEMA)
 
 
 def generated(events: int) -> Path:
@@ -58,30 +69,30 @@ def generated(events: int) -> Path:
     return path
 
 
-def fresh_database(url: str | None) -> str:
+def fresh_database(url: str | None, schema: str = SCHEMA) -> str:
     if url is None:
-        path = RESULTS / "datafile.sqlite3"
+        path = RESULTS / f"{schema}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     else:
         engine = create_engine(url)
         with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-            connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
-        options = {"options": f"-csearch_path={SCHEMA}"}
+        options = {"options": f"-csearch_path={schema}"}
         url = make_url(url).update_query_dict(options).render_as_string(hide_password=False)
     migrate.upgrade(url)
     return url
 
 
-def drop(url: str, given: str | None) -> None:
+def drop(url: str, given: str | None, schema: str = SCHEMA) -> None:
     if given is None:
         return
     engine = create_engine(given)
     with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
 
 

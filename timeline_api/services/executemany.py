@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import TableClause
+from sqlalchemy import Date, TableClause
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -87,6 +88,10 @@ class Inserts:
         for index, key in enumerate(keys):
             kind = table.c[key].type.dialect_impl(self.dialect)
             convert = kind.bind_processor(self.dialect)
+            if convert is not None and isinstance(kind, Date):
+                # A file repeats its dates (an event's window is copied into each of its
+                # links): each is formatted once.
+                convert = lru_cache(maxsize=65536)(convert)
             if convert is not None:
                 converts.append((index, convert))
         return Plan(sql, itemgetter(*keys), tuple(converts), len(keys) == 1)
