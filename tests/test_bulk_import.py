@@ -198,6 +198,22 @@ def test_a_reference_never_defined_and_a_duplicate_id_write_nothing(
     assert committed.fingerprint() == before
 
 
+def test_a_file_out_of_loading_order_imports_as_one_in_order(
+    committed: Committed, committed_other: Committed, tmp_path: Path
+) -> None:
+    """Events before the records they name: on SQLite the import cannot write as it checks
+    (services.alongside), so it checks the whole file first; the result is the same."""
+    lines = generated(500)
+    lookup_lines, rest = lines[: len(lookups())], lines[len(lookups()) :]
+    shuffled = write(tmp_path / "shuffled.ndjson", [*rest[:100], *lookup_lines, *rest[100:]])
+    result = committed.run("import", str(shuffled))
+    assert result.exit_code == 0, result.output
+    assert "500 events" in result.stdout
+    in_order = committed_other.run("import", str(write(tmp_path / "in.ndjson", lines)))
+    assert in_order.exit_code == 0, in_order.output
+    assert committed.export("--format", "ndjson") == committed_other.export("--format", "ndjson")
+
+
 def test_many_problems_are_capped_and_the_rest_counted(
     committed: Committed, tmp_path: Path
 ) -> None:
@@ -275,8 +291,8 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
         text=True,
     ) as child:
         assert child.stderr is not None
-        for line in child.stderr:  # "checking ...", then "writing ..." once all is checked
-            if line.startswith("writing"):
+        for line in child.stderr:  # "importing ..." (SQLite: checked and staged at once), or
+            if line.startswith(("importing", "writing")):  # "checking", then "writing"
                 break
         # On SQLite the rows are staged first and reach the database in one swap at the end:
         # wait for that (the write-ahead log grows), and kill it there.
@@ -309,6 +325,44 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
         engine.dispose()
     again = committed.run("import", str(write(tmp_path / "next.ndjson", generated(150))))
     assert "created: 50 events" in again.stdout, again.output
+
+
+def test_an_import_killed_while_checking_leaves_no_process_and_no_data(
+    committed: Committed, tmp_path: Path
+) -> None:
+    """On SQLite a second process checks the file while the first stages what it has checked
+    (services.alongside): killing the import kills both, and nothing is written."""
+    committed.run("import", str(write(tmp_path / "first.ndjson", generated(100))))
+    before = committed.fingerprint()
+    file = write(tmp_path / "big.ndjson", generated(20_000))
+    with subprocess.Popen(
+        [sys.executable, "-m", "timeline_api.cli", "import", str(file)],
+        env={**os.environ, "DATABASE_URL": committed.url},
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stderr is not None
+        first = child.stderr.readline()  # the first phase, a few records in
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert first.startswith("importing" if committed.backend == "sqlite" else "checking")
+    deadline = time.monotonic() + 30
+    while _importing(file) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _importing(file), "a process of the killed import is still running"
+    assert committed.fingerprint()[1] == before[1]
+
+
+def _importing(file: Path) -> list[int]:
+    """The processes whose command line names `file`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(file).encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:  # ended meanwhile
+            continue
+    return found
 
 
 def test_the_commands_ignore_the_api_statement_timeout(

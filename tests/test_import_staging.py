@@ -201,8 +201,8 @@ def test_the_api_writes_while_a_cli_import_runs(committed: Committed, tmp_path: 
     ):
         client, token = app.test_client(), make_token(app, "desk", "write")
         assert child.stderr is not None
-        for line in child.stderr:  # "checking ...", then "writing ..." once all is checked
-            if line.startswith("writing"):
+        for line in child.stderr:  # "importing ..." (SQLite: checked and staged at once), or
+            if line.startswith(("importing", "writing")):  # "checking", then "writing"
                 break
         started = time.monotonic()
         body = {"id": "green", "name": "Green"}

@@ -184,7 +184,7 @@ def _import(session: Any, path: Path, fmt: str | None, author: str, dry_run: boo
     file = imports.File(str(path), fmt or format_of(path.name), lambda: path.open("rb"), size)
     try:
         with Progress() as progress:
-            return imports.run(session, file, author, dry_run, progress=progress)
+            return imports.run(session, file, author, dry_run, progress=progress, alongside=True)
     except DatasetError as error:
         for problem in error.problems:
             click.echo(f"{path}: {problem}", err=True)

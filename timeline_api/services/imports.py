@@ -27,6 +27,7 @@ from timeline_api.datafile import FORMATS, ORDER, DatasetError, Problem, Record,
 from timeline_api.models import Event, Import, Source
 from timeline_api.models.common import DIGEST_LENGTH
 from timeline_api.queries import stored
+from timeline_api.services import alongside as parallel
 from timeline_api.services import bulk_indexes, event_counts, fulltext_sync
 from timeline_api.services.bulk import Dumped, Summary, Writer
 from timeline_api.services.staging import ChangedMeanwhile, Staging
@@ -124,15 +125,36 @@ def run(
     author: str,
     dry_run: bool = False,
     progress: Progress | None = None,
+    alongside: bool = False,
 ) -> Summary:
     """Import `file` and commit; with `dry_run`, or on any problem, roll everything back.
 
-    An import that changes nothing leaves no trace, not even its import record.
+    An import that changes nothing leaves no trace, not even its import record. With
+    `alongside` (the CLI's imports), the file is checked in a second process while this one
+    writes what has been checked (services.alongside: SQLite files only); a dry run, or a file
+    whose lists are out of loading order, is checked whole first.
     """
     if file.format not in FORMATS:
         raise DatasetError(
             [Problem("", f"unknown format '{file.format}': use one of {', '.join(FORMATS)}")]
         )
+    summary = None
+    if alongside and not dry_run and parallel.available(session):
+        try:
+            summary = _import_alongside(session, file, author, progress)
+        except parallel.Reordered:
+            summary = None  # checked whole first, below
+    if summary is None:
+        summary = _import_after_check(session, file, author, dry_run, progress)
+    if not dry_run and sum(summary.created.values()) >= FRESH_STATISTICS:
+        _refresh_statistics(session)
+    return summary
+
+
+def _import_after_check(
+    session: Session, file: File, author: str, dry_run: bool, progress: Progress | None
+) -> Summary:
+    """Check the whole file into the spill, then write the spill."""
     with Spill() as spill:
         with file.open() as stream:
             source = readers.Input(stream, file.size or 0)
@@ -158,9 +180,36 @@ def run(
             finally:
                 if staging is not None:
                     staging.drop()
-    if not dry_run and sum(summary.created.values()) >= FRESH_STATISTICS:
-        _refresh_statistics(session)
     return summary
+
+
+def _import_alongside(
+    session: Session, file: File, author: str, progress: Progress | None
+) -> Summary:
+    """Write the records a second process has checked, as it checks them; commit once it has
+    found the whole file good."""
+    with parallel.Checker(session, file, _check) as checker, _writing_session(session) as writing:
+        staging = Staging(writing)
+        try:
+            summary = _write_alongside(writing, file, author, checker, progress, staging)
+            if summary.changed:
+                writing.commit()
+            else:
+                writing.rollback()
+            return summary
+        except (parallel.Reordered, parallel.CheckFailed):
+            writing.rollback()
+            raise
+        except Exception:  # the check's problems, or the write's failure
+            writing.rollback()
+            checker.verdict()  # a problem the check finds says more than the write's failure
+            raise
+        except BaseException:
+            writing.rollback()
+            raise
+        finally:
+            if staging is not None:
+                staging.drop()
 
 
 # From this many new records on, an import refreshes the planner's statistics: the plans of
@@ -256,7 +305,7 @@ def _write_import(
     if staging is not None:
         staging.begin()
         writer = Writer(session, author, staging=staging)
-        _put_all(writer, spill, progress)
+        _put_all(writer, spill.batches(), progress, spill.count)
         session.commit()  # the staged rows only: not one table has been written yet
         if dry_run or not writer.summary.changed:  # a dry run never takes the write lock
             return writer.summary
@@ -269,10 +318,46 @@ def _write_import(
         session.execute(text("SET LOCAL statement_timeout = 0"))
         writer = Writer(session, author, record.id)
         with _bulk(session, spill.counts["events"]):
-            _put_all(writer, spill, progress)
+            _put_all(writer, spill.batches(), progress, spill.count)
     counts = update(Import).where(Import.id == record.id).values(counts=writer.summary.as_dict())
     session.execute(counts)
     return writer.summary
+
+
+def _write_alongside(
+    session: Session,
+    file: File,
+    author: str,
+    checker: parallel.Checker,
+    progress: Progress | None,
+    staging: Staging,
+) -> Summary:
+    """As `_write_import` on SQLite, from the checking process's batches as they come."""
+    staging.begin()
+    writer = Writer(session, author, staging=staging)
+    events = _put_all(writer, _progressing(checker, file, progress))
+    session.commit()  # the staged rows only: not one table has been written yet
+    if not writer.summary.changed:
+        return writer.summary
+    if progress is not None:
+        progress("finishing", 0, 1, sum(writer.summary.created.values()))
+    record = _import_record(session, file, author, checker.digest)  # the write lock from here
+    with _bulk(session, events):
+        _guarded(lambda: staging.swap(record.id, writer.now))
+    counts = update(Import).where(Import.id == record.id).values(counts=writer.summary.as_dict())
+    session.execute(counts)
+    return writer.summary
+
+
+def _progressing(
+    checker: parallel.Checker, file: File, progress: Progress | None
+) -> Iterator[tuple[str, list[Dumped]]]:
+    records = 0
+    for kind, batch in checker.batches():
+        yield kind, batch
+        records += len(batch)
+        if progress is not None:
+            progress("importing", checker.position, file.size or 0, records)
 
 
 def _import_record(session: Session, file: File, author: str, digest: str) -> Import:
@@ -303,18 +388,27 @@ def _bulk(session: Session, events: int) -> Iterator[None]:
 
 def _write(session: Session, writer: Writer, spill: Spill) -> Summary:
     with _bulk(session, spill.counts["events"]):
-        _put_all(writer, spill)
+        _put_all(writer, spill.batches())
     return writer.summary
 
 
-def _put_all(writer: Writer, spill: Spill, progress: Progress | None = None) -> None:
-    done = 0
-    for kind, batch in spill.batches():
+def _put_all(
+    writer: Writer,
+    batches: Iterable[tuple[str, list[Dumped]]],
+    progress: Progress | None = None,
+    total: int = 0,
+) -> int:
+    """Write every batch, then the links between events; how many events there were."""
+    done = events = 0
+    for kind, batch in batches:
+        if kind == "events":
+            events += len(batch)
         _guarded(lambda: writer.put(kind, batch))  # noqa: B023  (called at once)
         done += len(batch)
         if progress is not None:
-            progress("writing", done, spill.count, done)
+            progress("writing", done, total, done)
     _guarded(writer.link)
+    return events
 
 
 def _guarded(write: Callable[[], None]) -> None:
