@@ -51,7 +51,7 @@ def main() -> None:
         ):
             seconds, peak = timed(command, url)
             rate = events / seconds
-            print(f"{step:<13} {seconds:8.1f} s  {rate:10,.0f} events/s  peak RSS {peak:6,.0f} MiB")
+            print(f"{step:<13} {seconds:8.1f} s  {rate:10,.0f} events/s  peak PSS {peak:6,.0f} MiB")
         floor_url = fresh_database(args.database_url, FLOOR_SCHEMA)
         seconds = floor.copy(url, floor_url, events)
         rate = events / seconds
@@ -97,10 +97,13 @@ def drop(url: str, given: str | None, schema: str = SCHEMA) -> None:
 
 
 def timed(command: list[str], url: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of `timeline-api COMMAND` in a process of its own.
+    """Wall seconds and peak memory (MiB) of `timeline-api COMMAND` in a process of its own.
 
-    The peak is of the process and its children together (an SQLite import checks in a
-    second process, services.alongside), sampled every 50 ms.
+    The memory is the proportional set size (PSS) of the process and its children together,
+    sampled every 50 ms: an SQLite import checks in a forked second process
+    (services.alongside), which shares the pages of the code both loaded; summing their RSS
+    would count those twice. For one process PSS is its RSS less its share of the libraries
+    other processes map too.
     """
     started = time.perf_counter()
     cli = [sys.executable, "-m", "timeline_api.cli", *command]
@@ -108,21 +111,22 @@ def timed(command: list[str], url: str) -> tuple[float, float]:
     child = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL)
     peak = 0
     while child.poll() is None:
-        peak = max(peak, _tree_rss(child.pid))
+        peak = max(peak, _tree_pss(child.pid))
         time.sleep(0.05)
     if child.returncode:
         raise SystemExit(f"timeline-api {' '.join(command)} failed ({child.returncode})")
-    return time.perf_counter() - started, peak / 2**20
+    return time.perf_counter() - started, peak / 2**10
 
 
-def _tree_rss(pid: int) -> int:
-    """Bytes resident in `pid` and its children now (0 for a process that has ended)."""
+def _tree_pss(pid: int) -> int:
+    """KiB of memory `pid` and its children account for now (0 for a process that ended)."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        pss = int(rollup.split("\nPss:", 1)[1].split()[0])
     except (OSError, IndexError, ValueError):
         return 0
-    return pages * os.sysconf("SC_PAGE_SIZE") + sum(_tree_rss(int(child)) for child in children)
+    return pss + sum(_tree_pss(int(child)) for child in children)
 
 
 if __name__ == "__main__":

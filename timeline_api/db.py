@@ -38,7 +38,6 @@ def make_engine(url: str, statement_timeout_ms: int = 5000, pool_size: int = 2) 
     gunicorn's 30 s worker timeout, so a write during a long import is told 503 (errors.py).
     It also bounds the wait for a pooled connection when every one is busy (503 too). 0, no
     statement timeout, keeps waits of 30 s (a lock) and 10 s (a connection).
-    rather than left without an answer.
 
     A gunicorn worker serves as many requests at once as it has threads (4 by default), which
     pool_size + overflow must cover; workers x (pool_size + overflow) must stay under
