@@ -80,13 +80,21 @@ def foreign_keys(connection: Connection) -> list[tuple[str, str, str]]:
     return [(table, name, definition) for table, name, definition in rows]
 
 
+def is_bulk(connection: Connection, events: int) -> bool:
+    """Whether a load of `events` events drops and rebuilds the indexes: more than twice the
+    stored events, and at least SMALLEST."""
+    if events < SMALLEST:
+        return False
+    stored = connection.execute(select(func.count()).select_from(Event)).scalar_one()
+    return bool(events > 2 * stored)
+
+
 @contextmanager
 def rebuilt_after(connection: Connection, events: int) -> Iterator[None]:
     """Inside the block the secondary indexes (and on PostgreSQL the foreign keys) are gone,
     when `events` (how many the file holds) is more than twice what is stored; they are made
     again at its end."""
-    count = connection.execute(select(func.count()).select_from(Event)).scalar_one()
-    if events <= 2 * count or events < SMALLEST:
+    if not is_bulk(connection, events):
         yield
         return
     indexes, keys = stored(connection), foreign_keys(connection)

@@ -131,15 +131,15 @@ def run(
 
     An import that changes nothing leaves no trace, not even its import record. With
     `alongside` (the CLI's imports), the file is checked in a second process while this one
-    writes what has been checked (services.alongside: SQLite files only); a dry run, or a file
-    whose lists are out of loading order, is checked whole first.
+    writes what has been checked (services.alongside); a dry run, a file whose lists are out of
+    loading order, and on PostgreSQL a first load, are checked whole first.
     """
     if file.format not in FORMATS:
         raise DatasetError(
             [Problem("", f"unknown format '{file.format}': use one of {', '.join(FORMATS)}")]
         )
     summary = None
-    if alongside and not dry_run and parallel.available(session):
+    if alongside and not dry_run and _alongside_possible(session, file):
         try:
             summary = _import_alongside(session, file, author, progress)
         except parallel.Reordered:
@@ -149,6 +149,19 @@ def run(
     if not dry_run and sum(summary.created.values()) >= FRESH_STATISTICS:
         _refresh_statistics(session)
     return summary
+
+
+def _alongside_possible(session: Session, file: File) -> bool:
+    if not parallel.available(session):
+        return False
+    if session.get_bind().dialect.name == "sqlite":
+        return True
+    if file.format != "ndjson":  # PostgreSQL: only where a first load is cheap to rule out
+        return False
+    try:
+        return not bulk_indexes.is_bulk(session.connection(), parallel.events_in(file))
+    finally:
+        session.rollback()  # no transaction open while the checking process is forked
 
 
 def _import_after_check(
@@ -189,7 +202,7 @@ def _import_alongside(
     """Write the records a second process has checked, as it checks them; commit once it has
     found the whole file good."""
     with parallel.Checker(session, file, _check) as checker, _writing_session(session) as writing:
-        staging = Staging(writing)
+        staging = Staging(writing) if writing.get_bind().dialect.name == "sqlite" else None
         try:
             summary = _write_alongside(writing, file, author, checker, progress, staging)
             if summary.changed:
@@ -330,22 +343,34 @@ def _write_alongside(
     author: str,
     checker: parallel.Checker,
     progress: Progress | None,
-    staging: Staging,
+    staging: Staging | None,
 ) -> Summary:
-    """As `_write_import` on SQLite, from the checking process's batches as they come."""
-    staging.begin()
-    writer = Writer(session, author, staging=staging)
-    events = _put_all(writer, _progressing(checker, file, progress))
-    session.commit()  # the staged rows only: not one table has been written yet
-    if not writer.summary.changed:
-        return writer.summary
-    if progress is not None:
-        progress("finishing", 0, 1, sum(writer.summary.created.values()))
-    record = _import_record(session, file, author, checker.digest)  # the write lock from here
-    with _bulk(session, events):
-        _guarded(lambda: staging.swap(record.id, writer.now))
-    counts = update(Import).where(Import.id == record.id).values(counts=writer.summary.as_dict())
-    session.execute(counts)
+    """As `_write_import`, from the checking process's batches as they come. On PostgreSQL
+    never a first load: no index is dropped (services.alongside)."""
+    batches = _progressing(checker, file, progress)
+    if staging is None:
+        record = _import_record(session, file, author, "")  # the file's digest comes last
+        session.execute(text("SET LOCAL statement_timeout = 0"))
+        writer = Writer(session, author, record.id)
+        with event_counts.deferred(session.connection()):
+            _put_all(writer, batches)
+        sha256 = checker.digest
+    else:
+        staging.begin()
+        writer = Writer(session, author, staging=staging)
+        events = _put_all(writer, batches)
+        session.commit()  # the staged rows only: not one table has been written yet
+        if not writer.summary.changed:
+            return writer.summary
+        if progress is not None:
+            progress("finishing", 0, 1, sum(writer.summary.created.values()))
+        record = _import_record(session, file, author, checker.digest)  # the write lock
+        with _bulk(session, events):
+            _guarded(lambda: staging.swap(record.id, writer.now))
+        sha256 = record.sha256
+    counts = writer.summary.as_dict()
+    done = update(Import).where(Import.id == record.id).values(counts=counts, sha256=sha256)
+    session.execute(done)
     return writer.summary
 
 
