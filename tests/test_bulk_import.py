@@ -284,12 +284,7 @@ def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
     committed.run("import", str(write(tmp_path / "first.ndjson", generated(100))))
     before = committed.fingerprint()
     file = write(tmp_path / "big.ndjson", generated(20_000))
-    with subprocess.Popen(
-        [sys.executable, "-m", "timeline_api.cli", "import", str(file)],
-        env={**os.environ, "DATABASE_URL": committed.url},
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as child:
+    with _importing_in_background(committed, file) as child:
         assert child.stderr is not None
         for line in child.stderr:  # "importing ..." (SQLite: checked and staged at once), or
             if line.startswith(("importing", "writing")):  # "checking", then "writing"
@@ -335,12 +330,7 @@ def test_an_import_killed_while_checking_leaves_no_process_and_no_data(
     committed.run("import", str(write(tmp_path / "first.ndjson", generated(100))))
     before = committed.fingerprint()
     file = write(tmp_path / "big.ndjson", generated(20_000))
-    with subprocess.Popen(
-        [sys.executable, "-m", "timeline_api.cli", "import", str(file)],
-        env={**os.environ, "DATABASE_URL": committed.url},
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as child:
+    with _importing_in_background(committed, file) as child:
         assert child.stderr is not None
         first = child.stderr.readline()  # the first phase, a few records in
         child.send_signal(signal.SIGKILL)
@@ -351,6 +341,16 @@ def test_an_import_killed_while_checking_leaves_no_process_and_no_data(
         time.sleep(0.05)
     assert not _importing(file), "a process of the killed import is still running"
     assert committed.fingerprint()[1] == before[1]
+
+
+def _importing_in_background(committed: Committed, file: Path) -> subprocess.Popen[str]:
+    """`timeline-api import FILE` in a process of its own; its progress lines on `stderr`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "timeline_api.cli", "import", str(file)],
+        env={**os.environ, "DATABASE_URL": committed.url},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _importing(file: Path) -> list[int]:

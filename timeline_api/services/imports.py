@@ -177,22 +177,11 @@ def _import_after_check(
             finally:
                 session.rollback()  # end the read transaction: writing starts afresh
             digest = source.sha256.hexdigest()
-        with _writing_session(session) as writing:
-            staging = Staging(writing) if writing.get_bind().dialect.name == "sqlite" else None
-            try:
-                summary = _write_import(
-                    writing, file, author, digest, spill, progress, staging, dry_run
-                )
-                if dry_run or not summary.changed:
-                    writing.rollback()
-                else:
-                    writing.commit()
-            except BaseException:
-                writing.rollback()
-                raise
-            finally:
-                if staging is not None:
-                    staging.drop()
+        with _transaction(session) as (writing, staging):
+            summary = _write_import(
+                writing, file, author, digest, spill, progress, staging, dry_run
+            )
+            _end(writing, keep=summary.changed and not dry_run)
     return summary
 
 
@@ -201,28 +190,44 @@ def _import_alongside(
 ) -> Summary:
     """Write the records a second process has checked, as it checks them; commit once it has
     found the whole file good."""
-    with parallel.Checker(session, file, _check) as checker, _writing_session(session) as writing:
-        staging = Staging(writing) if writing.get_bind().dialect.name == "sqlite" else None
+    with (
+        parallel.Checker(session, file, _check) as checker,
+        _transaction(session) as (writing, staging),
+    ):
         try:
             summary = _write_alongside(writing, file, author, checker, progress, staging)
-            if summary.changed:
-                writing.commit()
-            else:
-                writing.rollback()
-            return summary
         except (parallel.Reordered, parallel.CheckFailed):
-            writing.rollback()
             raise
         except Exception:  # the check's problems, or the write's failure
             writing.rollback()
             checker.verdict()  # a problem the check finds says more than the write's failure
             raise
+        _end(writing, keep=summary.changed)
+        return summary
+
+
+@contextmanager
+def _transaction(session: Session) -> Iterator[tuple[Session, Staging | None]]:
+    """The import's writing session and, on SQLite, its staging area: rolled back on any
+    error, the staging tables gone whatever happens. The caller ends it (`_end`)."""
+    with _writing_session(session) as writing:
+        staging = Staging(writing) if writing.get_bind().dialect.name == "sqlite" else None
+        try:
+            yield writing, staging
         except BaseException:
             writing.rollback()
             raise
         finally:
             if staging is not None:
                 staging.drop()
+
+
+def _end(writing: Session, keep: bool) -> None:
+    """Commit, or roll back an import that changes nothing (it leaves no trace)."""
+    if keep:
+        writing.commit()
+    else:
+        writing.rollback()
 
 
 # From this many new records on, an import refreshes the planner's statistics: the plans of
