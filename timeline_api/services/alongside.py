@@ -183,8 +183,8 @@ def _child(pipe: Pipe, parent_end: Pipe, url: str, file: Any, check: Check) -> N
         pipe.send(("problems", error.problems, error.omitted))
     except Reordered:
         pipe.send(("reorder",))
-    except BrokenPipeError:
-        pass  # the parent is gone: nothing to tell
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the parent is gone, or was interrupted too (Ctrl-C): it says what happened
     except Exception as error:  # told to the parent, which reports it
         pipe.send(("error", f"{type(error).__name__}: {error}"))
     finally:
