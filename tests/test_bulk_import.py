@@ -343,13 +343,37 @@ def test_an_import_killed_while_checking_leaves_no_process_and_no_data(
     assert committed.fingerprint()[1] == before[1]
 
 
-def _importing_in_background(committed: Committed, file: Path) -> subprocess.Popen[str]:
+def test_an_import_interrupted_says_so_once_and_writes_nothing(
+    committed: Committed, tmp_path: Path
+) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the import and (SQLite) its
+    checking process. One short message, no traceback, no process left, nothing written."""
+    before = committed.fingerprint()
+    file = write(tmp_path / "big.ndjson", generated(20_000))
+    with _importing_in_background(committed, file, start_new_session=True) as child:
+        assert child.stderr is not None
+        child.stderr.readline()  # the first phase has started
+        os.killpg(child.pid, signal.SIGINT)
+        _out, errors = child.communicate(timeout=60)
+    assert child.returncode == 1
+    assert "Aborted!" in errors and "Traceback" not in errors, errors
+    deadline = time.monotonic() + 30
+    while _importing(file) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _importing(file)
+    assert committed.fingerprint()[1] == before[1]
+
+
+def _importing_in_background(
+    committed: Committed, file: Path, start_new_session: bool = False
+) -> subprocess.Popen[str]:
     """`timeline-api import FILE` in a process of its own; its progress lines on `stderr`."""
     return subprocess.Popen(
         [sys.executable, "-m", "timeline_api.cli", "import", str(file)],
         env={**os.environ, "DATABASE_URL": committed.url},
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=start_new_session,  # a group of its own, as on a terminal
     )
 
 
