@@ -364,6 +364,26 @@ def test_an_import_interrupted_says_so_once_and_writes_nothing(
     assert committed.fingerprint()[1] == before[1]
 
 
+def test_an_import_whose_checking_process_dies_says_so_and_writes_nothing(
+    committed: Committed, tmp_path: Path
+) -> None:
+    """The checking process killed on its own (by the out-of-memory killer, say): the import
+    ends with a message, not a traceback, and writes nothing."""
+    committed.run("import", str(write(tmp_path / "first.ndjson", generated(100))))
+    before = committed.fingerprint()
+    file = write(tmp_path / "big.ndjson", generated(5000))  # no first load: checked alongside
+    with _importing_in_background(committed, file) as child:
+        assert child.stderr is not None
+        assert child.stderr.readline().startswith("importing")
+        [checking] = Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()
+        os.kill(int(checking), signal.SIGKILL)
+        _out, errors = child.communicate(timeout=60)
+    assert child.returncode == 1
+    assert "the checking process ended without a verdict; nothing was written" in errors, errors
+    assert "Traceback" not in errors
+    assert committed.fingerprint()[1] == before[1]
+
+
 def _importing_in_background(
     committed: Committed, file: Path, start_new_session: bool = False
 ) -> subprocess.Popen[str]:

@@ -24,7 +24,7 @@ from timeline_api.models.audit import SCOPES
 from timeline_api.progress import Progress
 from timeline_api.queries.export import export_dataset
 from timeline_api.queries.filters import EventFilters, conditions
-from timeline_api.services import imports
+from timeline_api.services import alongside, imports
 from timeline_api.services import tokens as token_service
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "timeline.yaml"
@@ -193,6 +193,8 @@ def _import(session: Any, path: Path, fmt: str | None, author: str, dry_run: boo
         raise SystemExit(f"{error.count} problem(s); nothing was written.") from None
     except OSError as error:
         raise click.ClickException(f"cannot read {path}: {error}") from None
+    except alongside.CheckFailed as error:  # its process crashed or was killed (out of memory)
+        raise click.ClickException(f"{path}: {error}; nothing was written.") from None
 
 
 def _report(summary: imports.Summary, dry_run: bool) -> None:
